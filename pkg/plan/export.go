@@ -1,0 +1,118 @@
+package plan
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Export is the plan in the shape of `pulumi stack export` (deployment version 3).
+type Export struct {
+	Version    int        `json:"version"`
+	Deployment Deployment `json:"deployment"`
+}
+
+// Deployment is the body of an export.
+type Deployment struct {
+	Manifest  Manifest        `json:"manifest"`
+	Resources []ExportedState `json:"resources"`
+}
+
+// Manifest says what wrote the deployment.
+type Manifest struct {
+	Time    string `json:"time"`
+	Magic   string `json:"magic"`
+	Version string `json:"version"`
+}
+
+// ExportedState is one resource as `pulumi stack export` lists it.
+type ExportedState struct {
+	URN          string         `json:"urn"`
+	Custom       bool           `json:"custom"`
+	ID           string         `json:"id,omitempty"`
+	Type         string         `json:"type"`
+	Inputs       map[string]any `json:"inputs,omitempty"`
+	Outputs      map[string]any `json:"outputs,omitempty"`
+	Parent       string         `json:"parent,omitempty"`
+	Protect      bool           `json:"protect,omitempty"`
+	Dependencies []string       `json:"dependencies,omitempty"`
+}
+
+// SDKVersion is the Pulumi SDK the plan runs under.
+const SDKVersion = "v3.274.1"
+
+// Export returns the recorded plan, the root stack first, as `pulumi stack export` would order it.
+func (r *Recorder) Export(now time.Time) Export {
+	stackURN := r.urn("", "pulumi:pulumi:Stack", r.Project+"-"+r.Stack)
+	states := []ExportedState{{URN: stackURN, Type: "pulumi:pulumi:Stack"}}
+	for _, res := range r.Resources() {
+		parent := res.Parent
+		if parent == "" {
+			parent = stackURN
+		}
+		outputs := res.Outputs
+		if !res.Custom && !res.Remote {
+			outputs = nil // component outputs are not sent to mocks
+		}
+		states = append(states, ExportedState{
+			URN: res.URN, Custom: res.Custom, ID: res.ID, Type: res.Type, Inputs: res.Inputs,
+			Outputs: outputs, Parent: parent, Protect: res.Protect, Dependencies: res.Dependencies,
+		})
+	}
+	return Export{Version: 3, Deployment: Deployment{
+		Manifest:  Manifest{Time: now.UTC().Format(time.RFC3339), Magic: "", Version: SDKVersion},
+		Resources: states,
+	}}
+}
+
+// WriteJSON writes the export, indented.
+func (r *Recorder) WriteJSON(w io.Writer, now time.Time) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(r.Export(now)); err != nil {
+		return fmt.Errorf("plan: %w", err)
+	}
+	return nil
+}
+
+// WriteTree prints each top-level resource with its children, indented, then a count per type.
+func (r *Recorder) WriteTree(w io.Writer) {
+	all := r.Resources()
+	children := map[string][]*Resource{}
+	var roots []*Resource
+	for _, res := range all {
+		if res.Parent == "" || r.Get(res.Parent) == nil {
+			roots = append(roots, res)
+			continue
+		}
+		children[res.Parent] = append(children[res.Parent], res)
+	}
+	fmt.Fprintf(w, "%s (stack %s, %s, account %s): %d resources\n", r.Project, r.Stack, r.Region, Account, len(all))
+	var walk func(res *Resource, depth int)
+	walk = func(res *Resource, depth int) {
+		marks := ""
+		if res.Protect {
+			marks = "  [protected]"
+		}
+		fmt.Fprintf(w, "%s%s  %s%s\n", strings.Repeat("  ", depth+1), res.Type, res.Name, marks)
+		for _, c := range children[res.URN] {
+			walk(c, depth+1)
+		}
+	}
+	for _, res := range roots {
+		walk(res, 0)
+	}
+	counts := r.Counts()
+	types := make([]string, 0, len(counts))
+	for t := range counts {
+		types = append(types, t)
+	}
+	sort.Strings(types)
+	fmt.Fprintln(w, "\nresources by type:")
+	for _, t := range types {
+		fmt.Fprintf(w, "  %4d  %s\n", counts[t], t)
+	}
+}

@@ -1,0 +1,188 @@
+package stacks
+
+import (
+	"os"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
+)
+
+const project = "fargate-platform"
+
+// valid is the smallest config a stack of env needs; everything else takes defaults.
+func valid(env string) map[string]string {
+	return map[string]string{
+		"aws:region":                          "ap-southeast-2",
+		project + ":environment":              env,
+		project + ":domain":                   "app.example.com",
+		project + ":cloudflareZoneId":         "023e105f4ecef8ad9ca31a8372d0c353",
+		project + ":appImageTag":              "3f9c2a1",
+		project + ":nginxImageTag":            "3f9c2a1",
+		project + ":appSecrets":               `{"SECRET_KEY_BASE":"s3cr3t"}`,
+		project + ":alarmEmails":              `["ops@example.com"]`,
+		project + ":scheduleScaleToZero":      map[bool]string{true: "false", false: "true"}[Environment(env).IsProd()],
+		project + ":redisAuthTokenVersion":    "1",
+		project + ":certificateWildcard":      "true",
+		project + ":albIngressCloudflareOnly": "true",
+	}
+}
+
+func lookup(m map[string]string) Lookup {
+	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
+}
+
+// InvalidCase is one entry of testdata/invalid.yaml.
+type InvalidCase struct {
+	Name string            `yaml:"name"`
+	Set  map[string]string `yaml:"set"`
+	Want string            `yaml:"want"`
+}
+
+func invalidCases(t *testing.T) []InvalidCase {
+	t.Helper()
+	b, err := os.ReadFile("testdata/invalid.yaml")
+	require.NoError(t, err)
+	var tests []InvalidCase
+	require.NoError(t, yaml.Unmarshal(b, &tests))
+	require.GreaterOrEqual(t, len(tests), 25)
+	return tests
+}
+
+func TestValidStacksLoad(t *testing.T) {
+	for _, env := range []string{"dev", "staging", "prod"} {
+		t.Run(env, func(t *testing.T) {
+			_, err := Load(project, env, lookup(valid(env)))
+			require.NoError(t, err)
+		})
+	}
+}
+
+func TestInvalidConfigIsRejectedWithKeyValueAndWhatIsAllowed(t *testing.T) {
+	for _, tt := range invalidCases(t) {
+		t.Run(tt.Name, func(t *testing.T) {
+			env := "dev"
+			if e, ok := tt.Set["environment"]; ok {
+				env = e
+			}
+			cfg := valid(env)
+			for k, v := range tt.Set {
+				if !strings.Contains(k, ":") {
+					k = project + ":" + k
+				}
+				cfg[k] = v
+			}
+			_, err := Load(project, "dev", lookup(cfg))
+			require.Error(t, err)
+			var errs Errors
+			require.ErrorAs(t, err, &errs)
+			assert.Contains(t, err.Error(), tt.Want)
+		})
+	}
+}
+
+func TestEveryProblemIsReportedAtOnce(t *testing.T) {
+	cfg := valid("prod")
+	cfg[project+":vpcCidr"] = "8.8.8.0/24"
+	cfg[project+":dbMultiAz"] = "false"
+	cfg[project+":webCpu"] = "3000"
+	_, err := Load(project, "prod", lookup(cfg))
+	var errs Errors
+	require.ErrorAs(t, err, &errs)
+	keys := []string{}
+	for _, e := range errs {
+		keys = append(keys, e.(*FieldError).Key)
+	}
+	assert.ElementsMatch(t, []string{"vpcCidr", "dbMultiAz", "webMemory"}, keys)
+	assert.True(t, strings.HasPrefix(err.Error(), "stack config has 3 problem(s)"), err.Error())
+}
+
+func TestSecretValuesAreNeverEchoed(t *testing.T) {
+	cfg := valid("dev")
+	cfg[project+":appSecrets"] = `{"SECRET_KEY_BASE": 42}` // not a string: a parse error
+	_, err := Load(project, "dev", lookup(cfg))
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "42")
+	assert.Contains(t, err.Error(), `appSecrets: "(secret)" is not allowed`)
+}
+
+func TestEnvironmentDefaults(t *testing.T) {
+	tests := []struct {
+		give string
+		want func(Config) []any
+		vals []any
+	}{
+		{give: "dev", vals: []any{"10.10.0.0/16", 2, NatSingle, false, 14, "db.t4g.micro", false, false, true, 1, 1, "FARGATE_SPOT", 50, true, 512, 1024, 7, "8.1"}},
+		{give: "prod", vals: []any{"10.20.0.0/16", 3, NatOnePerAz, true, 365, "db.m7g.large", true, true, false, 14, 2, "FARGATE", 100, false, 1024, 2048, 30, "8.1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.give, func(t *testing.T) {
+			c, err := Load(project, tt.give, lookup(valid(tt.give)))
+			require.NoError(t, err)
+			got := []any{c.Network.Cidr, c.Network.AzCount, c.Network.NatStrategy, c.Network.Endpoints,
+				c.LogRetentionDays, c.Database.InstanceClass, c.Database.MultiAz, c.Database.DeletionProtection,
+				c.Database.SkipFinalSnapshot, c.Database.BackupRetentionDays, c.Cache.Nodes,
+				c.Service.CapacityProvider, c.Service.MinHealthyPercent, c.Service.ScheduledScaleToZero,
+				c.Service.Web.Cpu, c.Service.Web.Memory, c.Secrets.RecoveryWindowDays, c.Cache.EngineVersion}
+			assert.Equal(t, tt.vals, got)
+		})
+	}
+}
+
+func TestRedisEngineDefaultsToItsLastVersion(t *testing.T) {
+	cfg := valid("dev")
+	cfg[project+":cacheEngine"] = "redis"
+	c, err := Load(project, "dev", lookup(cfg))
+	require.NoError(t, err)
+	assert.Equal(t, "7.1", c.Cache.EngineVersion)
+	assert.Equal(t, "redis7", CacheVersions["redis"][c.Cache.EngineVersion])
+}
+
+func TestFargateSize(t *testing.T) {
+	tests := []struct {
+		cpu, memory int
+		wantOK      bool
+	}{
+		{256, 512, true}, {256, 1536, false}, {256, 4096, false},
+		{512, 1024, true}, {512, 4096, true}, {512, 5120, false},
+		{1024, 2048, true}, {1024, 8192, true}, {1024, 1024, false},
+		{2048, 16384, true}, {4096, 30720, true}, {4096, 31744, false},
+		{8192, 16384, true}, {8192, 20480, true}, {8192, 18432, false},
+		{16384, 122880, true}, {16384, 40960, true}, {16384, 36864, false},
+		{3000, 4096, false},
+	}
+	for _, tt := range tests {
+		got := FargateSize(tt.cpu, tt.memory)
+		assert.Equal(t, tt.wantOK, got == "", "%d/%d: %s", tt.cpu, tt.memory, got)
+	}
+}
+
+// TestPulumiYamlDeclaresEveryKey holds the documented schema and the loader together: a key read but not
+// declared (or declared but never read) fails here.
+func TestPulumiYamlDeclaresEveryKey(t *testing.T) {
+	b, err := os.ReadFile("../Pulumi.yaml")
+	require.NoError(t, err)
+	var proj struct {
+		Config map[string]struct {
+			Type        string `yaml:"type"`
+			Description string `yaml:"description"`
+		} `yaml:"config"`
+	}
+	require.NoError(t, yaml.Unmarshal(b, &proj))
+	var declared, read []string
+	for k, v := range proj.Config {
+		declared = append(declared, project+":"+k)
+		assert.NotEmpty(t, v.Description, k)
+		assert.NotEmpty(t, v.Type, k)
+	}
+	for _, k := range Keys(project) {
+		if strings.HasPrefix(k, project+":") {
+			read = append(read, k)
+		}
+	}
+	sort.Strings(declared)
+	assert.Equal(t, read, declared)
+}
