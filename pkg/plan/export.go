@@ -116,3 +116,39 @@ func (r *Recorder) WriteTree(w io.Writer) {
 		fmt.Fprintf(w, "  %4d  %s\n", counts[t], t)
 	}
 }
+
+// ReadExport reads a plan written by WriteJSON back into a Recorder, so tests and reports query a plan
+// file the way they query a live run. The root stack resource is dropped; RawInputs stay nil.
+func ReadExport(r io.Reader) (*Recorder, error) {
+	var e Export
+	if err := json.NewDecoder(r).Decode(&e); err != nil {
+		return nil, fmt.Errorf("plan: %w", err)
+	}
+	if e.Version != 3 {
+		return nil, fmt.Errorf("plan: export version %d, want 3", e.Version)
+	}
+	rec := &Recorder{byURN: map[string]*Resource{}, invokes: map[string]int{}}
+	var stackURN string
+	for _, s := range e.Deployment.Resources {
+		if s.Type == "pulumi:pulumi:Stack" {
+			stackURN = s.URN
+			// urn:pulumi:<stack>::<project>::pulumi:pulumi:Stack::<name>
+			parts := strings.Split(s.URN, "::")
+			if len(parts) >= 2 {
+				rec.Stack = strings.TrimPrefix(parts[0], "urn:pulumi:")
+				rec.Project = parts[1]
+			}
+			continue
+		}
+		parent := s.Parent
+		if parent == stackURN {
+			parent = ""
+		}
+		name := s.URN[strings.LastIndex(s.URN, "::")+2:]
+		res := &Resource{URN: s.URN, Type: s.Type, Name: name, Custom: s.Custom, Parent: parent,
+			Dependencies: s.Dependencies, Protect: s.Protect, ID: s.ID, Inputs: s.Inputs, Outputs: s.Outputs}
+		rec.resources = append(rec.resources, res)
+		rec.byURN[s.URN] = res
+	}
+	return rec, nil
+}
