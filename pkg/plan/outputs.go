@@ -34,6 +34,30 @@ func (r *Recorder) outputs(typ, name, urn string, in resource.PropertyMap, custo
 	set := map[string]any{}
 
 	switch typ {
+	case "aws:ec2/vpc:Vpc":
+		id = "vpc-" + hexID(urn, 17)
+		set["arn"] = arn("ec2", "vpc/"+id)
+		set["defaultSecurityGroupId"] = "sg-" + hexID(urn+"default", 17)
+		set["mainRouteTableId"] = "rtb-" + hexID(urn+"main", 17)
+	case "aws:ec2/subnet:Subnet":
+		id = "subnet-" + hexID(urn, 17)
+		set["arn"] = arn("ec2", "subnet/"+id)
+	case "aws:ec2/routeTable:RouteTable":
+		id = "rtb-" + hexID(urn, 17)
+		set["arn"] = arn("ec2", "route-table/"+id)
+	case "aws:ec2/internetGateway:InternetGateway":
+		id = "igw-" + hexID(urn, 17)
+		set["arn"] = arn("ec2", "internet-gateway/"+id)
+	case "aws:ec2/natGateway:NatGateway":
+		id = "nat-" + hexID(urn, 17)
+	case "aws:ec2/eip:Eip":
+		id = "eipalloc-" + hexID(urn, 17)
+		set["allocationId"] = id
+		set["publicIp"] = fmt.Sprintf("13.%d.%d.%d", 200+int(hexID(urn, 2)[0])%50, int(hexID(urn, 2)[1]), 10)
+	case "aws:ec2/route:Route":
+		id = "r-" + inputString(in, "routeTableId") + "1080289494"
+	case "aws:ec2/routeTableAssociation:RouteTableAssociation":
+		id = "rtbassoc-" + hexID(urn, 17)
 	case "aws:ec2/securityGroup:SecurityGroup", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup":
 		id = "sg-" + hexID(urn, 17)
 		set["arn"] = arn("ec2", "security-group/"+id)

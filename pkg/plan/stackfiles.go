@@ -78,7 +78,7 @@ func LoadStackConfig(dir, stack string) (StackConfig, error) {
 // environment, and otherwise one that reads every secure value as "[secret]".
 func decrypterFor(ps *workspace.ProjectStack) config.Decrypter {
 	phrase, ok := os.LookupEnv("PULUMI_CONFIG_PASSPHRASE")
-	parts := strings.Split(ps.EncryptionSalt, ":")
+	parts := strings.SplitN(ps.EncryptionSalt, ":", 3) // v1:<salt>:<encrypted check value>
 	if !ok || len(parts) != 3 || parts[0] != "v1" {
 		return config.NewBlindingDecrypter()
 	}

@@ -1,0 +1,149 @@
+package tests
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/fargate-platform/fargate-platform/pkg/plan"
+)
+
+// Stateful resources: losing one by accident loses data or locks data away.
+var stateful = []string{
+	"aws:rds/instance:Instance", "aws:elasticache/replicationGroup:ReplicationGroup", "aws:kms/key:Key",
+	"aws:ecr/repository:Repository", "aws:s3/bucketV2:BucketV2", "aws:secretsmanager/secret:Secret",
+}
+
+func TestStatefulResourcesAreProtectedInProdOnly(t *testing.T) {
+	tests := []struct {
+		stack       string
+		wantProtect bool
+	}{
+		{"prod", true},
+		{"dev", false}, // dev must stay easy to tear down
+	}
+	for _, tt := range tests {
+		t.Run(tt.stack, func(t *testing.T) {
+			p := plans[tt.stack]
+			for _, typ := range stateful {
+				for _, r := range need(t, p, typ) {
+					assert.Equal(t, tt.wantProtect, r.Protect, r.URN)
+				}
+			}
+		})
+	}
+}
+
+func TestDataStoresArePrivateAndEncryptedAtRestAndInTransit(t *testing.T) {
+	eachStack(t, func(t *testing.T, stack string, p *plan.Recorder) {
+		for _, db := range need(t, p, "aws:rds/instance:Instance") {
+			assert.Equal(t, true, db.In("storageEncrypted"), db.URN)
+			assert.Regexp(t, `^arn:aws:kms:`, db.Str("kmsKeyId"), db.URN)
+			assert.Equal(t, false, db.In("publiclyAccessible"), db.URN)
+			assert.Equal(t, true, db.In("manageMasterUserPassword"), db.URN)
+			assert.Nil(t, db.In("password"), "%s: a password in config or state", db.URN)
+		}
+		for _, pg := range need(t, p, "aws:rds/parameterGroup:ParameterGroup") {
+			assert.Contains(t, parameters(pg), "rds.force_ssl=1", pg.URN)
+		}
+		for _, c := range need(t, p, "aws:elasticache/replicationGroup:ReplicationGroup") {
+			assert.Equal(t, true, c.In("atRestEncryptionEnabled"), c.URN)
+			assert.Equal(t, true, c.In("transitEncryptionEnabled"), c.URN)
+			assert.Regexp(t, `^arn:aws:kms:`, c.Str("kmsKeyId"), c.URN)
+			assert.Equal(t, "[secret]", c.In("authToken"), c.URN)
+		}
+		for _, pg := range need(t, p, "aws:elasticache/parameterGroup:ParameterGroup") {
+			assert.Contains(t, parameters(pg), "maxmemory-policy=noeviction", pg.URN)
+		}
+	})
+}
+
+// parameters flattens a parameter group's parameters to name=value.
+func parameters(r *plan.Resource) []string {
+	var out []string
+	list, _ := r.In("parameters").([]any)
+	for _, p := range list {
+		m := p.(map[string]any)
+		out = append(out, m["name"].(string)+"="+m["value"].(string))
+	}
+	return out
+}
+
+// TestOnlyTheLoadBalancerFacesTheInternet: no security group admits the world, the ALB admits only
+// Cloudflare's ranges on 80/443, and the tasks and data stores admit only other security groups.
+func TestOnlyTheLoadBalancerFacesTheInternet(t *testing.T) {
+	cloudflare := map[string]bool{}
+	for _, c := range plan.CloudflareIPv4 {
+		cloudflare[c] = true
+	}
+	eachStack(t, func(t *testing.T, stack string, p *plan.Recorder) {
+		for _, r := range need(t, p, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule") {
+			cidr := r.Str("cidrIpv4")
+			port := r.In("fromPort")
+			switch {
+			case cidr == "":
+				assert.NotEmpty(t, r.Str("referencedSecurityGroupId"), "%s admits neither a CIDR nor a group", r.URN)
+			case cloudflare[cidr]:
+				assert.Contains(t, []any{float64(80), float64(443)}, port, r.URN)
+				assert.Equal(t, port, r.In("toPort"), r.URN)
+			default:
+				// Only the VPC itself, to the interface endpoints' HTTPS.
+				assert.Regexp(t, `^10\.`, cidr, r.URN)
+				assert.Equal(t, float64(443), port, r.URN)
+			}
+		}
+		for _, s := range need(t, p, "aws:ec2/subnet:Subnet") {
+			assert.Equal(t, false, s.In("mapPublicIpOnLaunch"), s.URN)
+		}
+		for _, svc := range need(t, p, "aws:ecs/service:Service") {
+			assert.Equal(t, false, svc.In("networkConfiguration.assignPublicIp"), svc.URN)
+		}
+	})
+}
+
+func TestServicesDeployWithoutDowntimeInProd(t *testing.T) {
+	tests := []struct {
+		stack                 string
+		wantMinHealthyPercent float64
+	}{
+		{"prod", 100},
+		{"dev", 50},
+	}
+	for _, tt := range tests {
+		t.Run(tt.stack, func(t *testing.T) {
+			svcs := need(t, plans[tt.stack], "aws:ecs/service:Service")
+			assert.Len(t, svcs, 2)
+			for _, s := range svcs {
+				assert.Equal(t, "LATEST", s.Str("platformVersion"), s.URN)
+				assert.Equal(t, tt.wantMinHealthyPercent, s.In("deploymentMinimumHealthyPercent"), s.URN)
+				assert.Equal(t, float64(200), s.In("deploymentMaximumPercent"), s.URN)
+				assert.Equal(t, true, s.In("deploymentCircuitBreaker.enable"), s.URN)
+				assert.Equal(t, true, s.In("deploymentCircuitBreaker.rollback"), s.URN)
+				assert.Equal(t, true, s.In("enableExecuteCommand"), s.URN)
+				assert.Equal(t, true, s.In("waitForSteadyState"), s.URN)
+			}
+		})
+	}
+}
+
+func TestHTTPSUsesATLS13PolicyAndHTTPRedirects(t *testing.T) {
+	eachStack(t, func(t *testing.T, stack string, p *plan.Recorder) {
+		listeners := need(t, p, "aws:lb/listener:Listener")
+		assert.Len(t, listeners, 2)
+		for _, l := range listeners {
+			switch l.In("port") {
+			case float64(443):
+				assert.Equal(t, "HTTPS", l.Str("protocol"))
+				assert.Equal(t, "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09", l.Str("sslPolicy"))
+				assert.NotEmpty(t, l.Str("certificateArn"))
+			case float64(80):
+				assert.Equal(t, "HTTP", l.Str("protocol"))
+				assert.Equal(t, "redirect", l.Str("defaultActions.0.type"))
+				assert.Equal(t, "HTTPS", l.Str("defaultActions.0.redirect.protocol"))
+				assert.Equal(t, "HTTP_301", l.Str("defaultActions.0.redirect.statusCode"))
+			default:
+				t.Errorf("unexpected listener port %v on %s", l.In("port"), l.URN)
+			}
+		}
+	})
+}

@@ -1,0 +1,126 @@
+package tests
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/fargate-platform/fargate-platform/pkg/iampolicy"
+	"github.com/fargate-platform/fargate-platform/pkg/plan"
+)
+
+// identityPolicies returns every IAM identity policy document in a plan, by resource.
+func identityPolicies(t *testing.T, p *plan.Recorder) map[string]iampolicy.Document {
+	out := map[string]iampolicy.Document{}
+	for _, typ := range []string{"aws:iam/rolePolicy:RolePolicy", "aws:iam/policy:Policy"} {
+		for _, r := range p.ByType(typ) {
+			out[r.URN] = policy(t, r, "policy")
+		}
+	}
+	require.NotEmpty(t, out)
+	return out
+}
+
+// isKeyRootDelegation is the one wide statement a key policy may keep: the key delegated to the account's
+// IAM (Principal the account root, kms:*), so that IAM policies, scoped by key ARN, decide who uses it.
+func isKeyRootDelegation(s iampolicy.Statement) bool {
+	return s.Effect == "Allow" && s.Principal != nil && len(s.Principal.AWS) == 1 &&
+		s.Principal.AWS[0] == "arn:aws:iam::"+plan.Account+":root" && len(s.Action) == 1 && s.Action[0] == "kms:*"
+}
+
+func TestNoPolicyGrantsEveryActionOfAService(t *testing.T) {
+	eachStack(t, func(t *testing.T, stack string, p *plan.Recorder) {
+		docs := identityPolicies(t, p)
+		for _, r := range p.ByType("aws:kms/key:Key") {
+			docs[r.URN] = policy(t, r, "policy")
+		}
+		for urn, doc := range docs {
+			for _, s := range doc.Statement {
+				if s.Effect != "Allow" || isKeyRootDelegation(s) {
+					continue
+				}
+				for _, a := range s.Action {
+					assert.False(t, a == "*" || strings.HasSuffix(a, ":*"), "%s statement %q allows %s", urn, s.Sid, a)
+				}
+			}
+		}
+	})
+}
+
+func TestNoStarResourceWhereTheActionSupportsResourceLevelPermissions(t *testing.T) {
+	actions := loadIAMActions(t)
+	eachStack(t, func(t *testing.T, stack string, p *plan.Recorder) {
+		for urn, doc := range identityPolicies(t, p) {
+			for _, s := range doc.Statement {
+				if s.Effect != "Allow" || !contains(s.Resource, "*") {
+					continue
+				}
+				for _, a := range s.Action {
+					supported, known := actions[strings.ToLower(a)]
+					require.True(t, known, "%s: %s is not a known IAM action", urn, a)
+					assert.False(t, supported, "%s statement %q: %s supports resource-level permissions but has Resource *", urn, s.Sid, a)
+				}
+			}
+		}
+	})
+}
+
+func TestEveryKmsKeyRotatesAndHasADeletionWindow(t *testing.T) {
+	eachStack(t, func(t *testing.T, stack string, p *plan.Recorder) {
+		for _, k := range need(t, p, "aws:kms/key:Key") {
+			assert.Equal(t, true, k.In("enableKeyRotation"), k.URN)
+			assert.Equal(t, float64(30), k.In("deletionWindowInDays"), k.URN)
+		}
+	})
+}
+
+func TestEveryLogGroupHasRetentionAndAKmsKey(t *testing.T) {
+	eachStack(t, func(t *testing.T, stack string, p *plan.Recorder) {
+		for _, g := range need(t, p, "aws:cloudwatch/logGroup:LogGroup") {
+			assert.NotNil(t, g.In("retentionInDays"), "%s has no retention", g.URN)
+			assert.NotZero(t, g.In("retentionInDays"), "%s never expires", g.URN)
+			assert.Regexp(t, `^arn:aws:kms:ap-southeast-2:123456789012:key/`, g.Str("kmsKeyId"), g.URN)
+		}
+	})
+}
+
+// TestNoSecretInPlainEnvironment decodes every container of every task definition: secrets arrive only
+// through `secrets` (valueFrom an ARN), never in `environment`.
+func TestNoSecretInPlainEnvironment(t *testing.T) {
+	eachStack(t, func(t *testing.T, stack string, p *plan.Recorder) {
+		for _, td := range need(t, p, "aws:ecs/taskDefinition:TaskDefinition") {
+			var defs []struct {
+				Name        string `json:"name"`
+				Environment []struct{ Name, Value string }
+				Secrets     []struct {
+					Name      string `json:"name"`
+					ValueFrom string `json:"valueFrom"`
+				} `json:"secrets"`
+			}
+			require.NoError(t, json.Unmarshal([]byte(td.Str("containerDefinitions")), &defs), td.URN)
+			for _, d := range defs {
+				for _, e := range d.Environment {
+					for _, word := range []string{"PASSWORD", "SECRET", "TOKEN", "DATABASE_URL"} {
+						assert.NotContains(t, strings.ToUpper(e.Name), word, "%s/%s env", td.Name, d.Name)
+					}
+					assert.NotRegexp(t, `://[^/@\s]+:[^/@\s]+@`, e.Value, "%s/%s: credentials in a URL", td.Name, d.Name)
+				}
+				for _, s := range d.Secrets {
+					assert.Regexp(t, `^arn:aws:(ssm|secretsmanager):ap-southeast-2:123456789012:`, s.ValueFrom, "%s/%s", td.Name, s.Name)
+				}
+			}
+		}
+	})
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
