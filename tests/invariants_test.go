@@ -147,3 +147,21 @@ func TestHTTPSUsesATLS13PolicyAndHTTPRedirects(t *testing.T) {
 		}
 	})
 }
+
+// TestServicesRollAfterTheDatabasePasswordRotates: RDS rotates its managed password in place and ECS
+// reads secrets only at task start, so both services must be redeployed after each rotation window.
+func TestServicesRollAfterTheDatabasePasswordRotates(t *testing.T) {
+	eachStack(t, func(t *testing.T, stack string, p *plan.Recorder) {
+		rotations := need(t, p, "aws:secretsmanager/secretRotation:SecretRotation")
+		assert.Len(t, rotations, 1)
+		assert.Equal(t, "cron(0 14 ? * SUN *)", rotations[0].Str("rotationRules.scheduleExpression"))
+		assert.Equal(t, "1h", rotations[0].Str("rotationRules.duration"))
+		schedules := need(t, p, "aws:scheduler/schedule:Schedule")
+		assert.Len(t, schedules, 2)
+		for _, s := range schedules {
+			// Sunday 15:05 UTC: after the 14:00-15:00 window.
+			assert.Equal(t, "cron(5 15 ? * SUN *)", s.Str("scheduleExpression"), s.URN)
+			assert.Equal(t, "UTC", s.Str("scheduleExpressionTimezone"), s.URN)
+		}
+	})
+}

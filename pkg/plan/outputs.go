@@ -220,6 +220,13 @@ func (r *Recorder) outputs(typ, name, urn string, in resource.PropertyMap, custo
 		id = hexID(urn, 32)
 		set["arn"] = arn("guardduty", "detector/"+id)
 		set["accountId"] = acct
+	case "aws:scheduler/schedule:Schedule":
+		group := inputString(in, "groupName")
+		if group == "" {
+			group = "default"
+		}
+		set["arn"] = arn("scheduler", "schedule/"+group+"/"+physical)
+		id = group + "/" + physical
 	case "aws:codebuild/project:Project":
 		set["arn"] = arn("codebuild", "project/"+physical)
 	case "aws:codepipeline/pipeline:Pipeline":

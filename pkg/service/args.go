@@ -88,6 +88,11 @@ type Args struct {
 	// AppBucketArn is a bucket whose objects the app may read, write and delete. Default none.
 	AppBucketArn string
 
+	// Redeploy forces a new deployment of both services on a schedule, so that tasks pick up rotated
+	// credentials: ECS resolves secrets only when a task starts, and RDS rotates its managed master
+	// password in place. Default off; main.go sets it to just after the password rotation window.
+	Redeploy RedeployArgs
+
 	// TargetGroupArn attaches the web service's nginx container (port 8080) to a target group. Default
 	// none: no load balancer, and no health check grace period.
 	TargetGroupArn pulumi.StringInput
@@ -113,6 +118,14 @@ type TaskArgs struct {
 	Desired int
 	Min     int
 	Max     int
+}
+
+// RedeployArgs schedules forced redeployments (an Amazon EventBridge Scheduler cron).
+type RedeployArgs struct {
+	// Cron is a Scheduler cron expression such as "cron(5 15 ? * SUN *)". Empty: off.
+	Cron string
+	// Timezone of Cron. Default "UTC".
+	Timezone string
 }
 
 // ScheduleArgs places the scale-to-zero window.
@@ -180,6 +193,9 @@ func (a *Args) withDefaults() (Args, error) {
 		defStr(&out.Schedule.ScaleDownCron, "cron(0 20 ? * MON-FRI *)")
 		defStr(&out.Schedule.ScaleUpCron, "cron(0 7 ? * MON-FRI *)")
 		defStr(&out.Schedule.Timezone, "UTC")
+	}
+	if out.Redeploy.Cron != "" {
+		defStr(&out.Redeploy.Timezone, "UTC")
 	}
 	defStr(&out.HealthCheckPath, "/up")
 	defStr(&out.ClientMaxBodySize, "25m")

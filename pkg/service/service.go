@@ -205,6 +205,9 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err := autoscale(ctx, name, a, cluster, services, parent); err != nil {
 		return nil, err
 	}
+	if err := scheduleRedeploys(ctx, name, a, caller.AccountId, region.Name, cluster, services, parent); err != nil {
+		return nil, err
+	}
 
 	s.ClusterName = cluster.Name
 	s.ClusterArn = cluster.Arn
