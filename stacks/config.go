@@ -251,8 +251,12 @@ type Alarms struct {
 	Alb5xxPercent int
 	// P99LatencyMs is the p99 target response time that alarms (key `alarmP99LatencyMs`; 2000).
 	P99LatencyMs int
-	// DbFreeStorageGiB is the RDS free storage floor (key `alarmDbFreeStorageGiB`; 5).
+	// DbFreeStorageGiB is the RDS free storage floor (key `alarmDbFreeStorageGiB`; 5), below
+	// dbAllocatedStorage.
 	DbFreeStorageGiB int
+	// DbConnections alarms on RDS connections (key `alarmDbConnections`; dev 80, prod 500): size it to the
+	// instance class's max_connections.
+	DbConnections int
 	// CloudTrail and GuardDuty create an audit trail and ECS runtime monitoring in this stack (keys
 	// `enableCloudTrail`, `enableGuardDuty`; false: many organisations run them account-wide).
 	CloudTrail bool

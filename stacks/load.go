@@ -149,6 +149,7 @@ func (r *reader) read(project, stack string) Config {
 		Alb5xxPercent:    r.integer("alarm5xxPercent", 5),
 		P99LatencyMs:     r.integer("alarmP99LatencyMs", 2000),
 		DbFreeStorageGiB: r.integer("alarmDbFreeStorageGiB", 5),
+		DbConnections:    r.integer("alarmDbConnections", d.dbConnections),
 		CloudTrail:       r.boolean("enableCloudTrail", false),
 		GuardDuty:        r.boolean("enableGuardDuty", false),
 	}
@@ -253,6 +254,7 @@ type defaults struct {
 	capacity       string
 	minHealthy     int
 	accessLogs     int
+	dbConnections  int
 }
 
 // defaultsFor sizes dev for cost and prod (and staging) for availability.
@@ -265,7 +267,7 @@ func defaultsFor(env Environment) defaults {
 			cacheNode: "cache.m7g.large", cacheNodes: 2, cacheSnapshots: 7,
 			web:      Task{Cpu: 1024, Memory: 2048, Desired: 2, Min: 2, Max: 10},
 			worker:   Task{Cpu: 1024, Memory: 2048, Desired: 2, Min: 2, Max: 6},
-			capacity: "FARGATE", minHealthy: 100, accessLogs: 365,
+			capacity: "FARGATE", minHealthy: 100, accessLogs: 365, dbConnections: 500,
 		}
 	}
 	return defaults{
@@ -274,7 +276,7 @@ func defaultsFor(env Environment) defaults {
 		cacheNode: "cache.t4g.micro", cacheNodes: 1,
 		web:      Task{Cpu: 512, Memory: 1024, Desired: 1, Min: 1, Max: 2},
 		worker:   Task{Cpu: 512, Memory: 1024, Desired: 1, Min: 1, Max: 2},
-		capacity: "FARGATE_SPOT", minHealthy: 50, accessLogs: 30,
+		capacity: "FARGATE_SPOT", minHealthy: 50, accessLogs: 30, dbConnections: 80,
 	}
 }
 

@@ -89,6 +89,8 @@ func (c Config) Validate() Errors {
 	c.Service.validate(v, prod)
 	c.Edge.validate(v)
 	c.Alarms.validate(v)
+	v.check(c.Alarms.DbFreeStorageGiB < c.Database.AllocatedStorage, "alarmDbFreeStorageGiB",
+		strconv.Itoa(c.Alarms.DbFreeStorageGiB), fmt.Sprintf("below dbAllocatedStorage (%d GiB)", c.Database.AllocatedStorage))
 
 	if len(v.errs) == 0 {
 		return nil
@@ -285,6 +287,7 @@ func (a Alarms) validate(v *validator) {
 	v.between("alarm5xxPercent", a.Alb5xxPercent, 1, 100)
 	v.between("alarmP99LatencyMs", a.P99LatencyMs, 1, 600000)
 	v.between("alarmDbFreeStorageGiB", a.DbFreeStorageGiB, 1, 65536)
+	v.between("alarmDbConnections", a.DbConnections, 1, 100000)
 }
 
 func isHostname(s string) bool {

@@ -1,0 +1,295 @@
+// Command fargate-platform is the Pulumi program that builds one environment (stack) of a Rails + Sidekiq +
+// nginx application on ECS Fargate behind Cloudflare.
+//
+//	pulumi up -s dev                 build or update the dev stack (real AWS and Cloudflare)
+//	go run . plan --stack dev        the same program offline, under Pulumi's mocks: prints the tree and
+//	                                 writes plan-dev.json in the shape of `pulumi stack export`
+//	go run . plan --stack prod --report compliance
+//	                                 also checks every SOC 2 control over the plan; exits 1 on a FAIL
+//
+// This file is the one place that composes: it reads the stack config once (package stacks), then creates
+// the components in dependency order and wires one's outputs into the next one's Args.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/fargate-platform/fargate-platform/pkg/compliance"
+	"github.com/fargate-platform/fargate-platform/pkg/container"
+	"github.com/fargate-platform/fargate-platform/pkg/data"
+	"github.com/fargate-platform/fargate-platform/pkg/edge"
+	"github.com/fargate-platform/fargate-platform/pkg/network"
+	"github.com/fargate-platform/fargate-platform/pkg/observability"
+	"github.com/fargate-platform/fargate-platform/pkg/plan"
+	"github.com/fargate-platform/fargate-platform/pkg/registry"
+	"github.com/fargate-platform/fargate-platform/pkg/secrets"
+	"github.com/fargate-platform/fargate-platform/pkg/service"
+	"github.com/fargate-platform/fargate-platform/stacks"
+)
+
+func main() {
+	if len(os.Args) > 1 && os.Args[1] == "plan" {
+		os.Exit(planCommand().Run(os.Args[2:]))
+	}
+	pulumi.Run(program)
+}
+
+// planCommand is `go run . plan`: this program under the recording mock.
+func planCommand() plan.Command {
+	return plan.Command{
+		Program: program,
+		IsConfigError: func(err error) bool {
+			var bad stacks.Errors
+			return errors.As(err, &bad)
+		},
+		Reports: map[string]func(*plan.Recorder, plan.StackConfig, io.Writer) bool{
+			"compliance": func(rec *plan.Recorder, sc plan.StackConfig, w io.Writer) bool {
+				report := compliance.Evaluate(rec, sc.Values[sc.Project+":environment"])
+				report.Write(w)
+				return report.Passed()
+			},
+		},
+	}
+}
+
+// program reads and validates the whole stack config before registering anything, then composes.
+func program(ctx *pulumi.Context) error {
+	cfg, err := stacks.Load(ctx.Project(), ctx.Stack(), ctx.GetConfig)
+	if err != nil {
+		return err
+	}
+	return compose(ctx, cfg)
+}
+
+func compose(ctx *pulumi.Context, cfg stacks.Config) error {
+	name := cfg.Name
+	prod := cfg.Environment.IsProd()
+	logPrefix := "/" + cfg.Project + "/" + cfg.Stack
+	rdsLogPattern := "/aws/rds/instance/" + name + "-*"
+
+	// Keys, parameters and secrets first: every other component encrypts with the stack key.
+	appSecrets := map[string]pulumi.StringInput{}
+	for k, v := range cfg.Secrets.AppSecrets {
+		appSecrets[k] = pulumi.ToSecret(pulumi.String(v)).(pulumi.StringOutput)
+	}
+	sec, err := secrets.New(ctx, name, &secrets.Args{
+		LogGroupNamePatterns:  []string{logPrefix + "/*", rdsLogPattern},
+		KeyAdminArns:          cfg.Secrets.KeyAdminArns,
+		ParameterPrefix:       logPrefix,
+		AppSecrets:            appSecrets,
+		RecoveryWindowDays:    cfg.Secrets.RecoveryWindowDays,
+		RedisAuthTokenVersion: cfg.Secrets.RedisAuthTokenVersion,
+		Protect:               prod,
+	})
+	if err != nil {
+		return fmt.Errorf("secrets: %w", err)
+	}
+
+	net, err := network.New(ctx, name, &network.Args{
+		Cidr:                 cfg.Network.Cidr,
+		AzCount:              cfg.Network.AzCount,
+		NatStrategy:          cfg.Network.NatStrategy,
+		InterfaceEndpoints:   cfg.Network.Endpoints,
+		LogGroupPrefix:       logPrefix,
+		FlowLogRetentionDays: cfg.Network.FlowLogRetentionDays,
+		KmsKeyArn:            sec.KeyArn,
+	})
+	if err != nil {
+		return fmt.Errorf("network: %w", err)
+	}
+
+	reg, err := registry.New(ctx, name, &registry.Args{
+		AppRepositoryName:   cfg.Registry.AppRepository,
+		NginxRepositoryName: cfg.Registry.NginxRepository,
+		KmsKeyArn:           sec.KeyArn,
+		KeepTaggedImages:    cfg.Registry.KeepTaggedImages,
+		UntaggedExpiryDays:  cfg.Registry.UntaggedExpiryDays,
+		ForceDelete:         !prod,
+		PullAccountIds:      cfg.Registry.PullAccountIds,
+		Protect:             prod,
+	})
+	if err != nil {
+		return fmt.Errorf("registry: %w", err)
+	}
+
+	db, err := data.New(ctx, name, &data.Args{
+		VpcId:                  net.VpcId,
+		SubnetIds:              net.IsolatedSubnetIds,
+		ServiceSecurityGroupId: net.ServiceSecurityGroupId,
+		KmsKeyArn:              sec.KeyArn,
+		LogGroupRetentionDays:  cfg.LogRetentionDays,
+		Protect:                prod,
+		Database: data.DatabaseArgs{
+			EngineVersion:       cfg.Database.EngineVersion,
+			InstanceClass:       cfg.Database.InstanceClass,
+			AllocatedStorage:    cfg.Database.AllocatedStorage,
+			MaxAllocatedStorage: cfg.Database.MaxAllocatedStorage,
+			BackupRetentionDays: cfg.Database.BackupRetentionDays,
+			MultiAz:             cfg.Database.MultiAz,
+			DeletionProtection:  cfg.Database.DeletionProtection,
+			SkipFinalSnapshot:   cfg.Database.SkipFinalSnapshot,
+			MonitoringInterval:  cfg.Database.MonitoringInterval,
+			Name:                cfg.Database.Name,
+			Username:            cfg.Database.Username,
+		},
+		Cache: data.CacheArgs{
+			Engine:                cfg.Cache.Engine,
+			EngineVersion:         cfg.Cache.EngineVersion,
+			ParameterFamily:       stacks.CacheVersions[cfg.Cache.Engine][cfg.Cache.EngineVersion],
+			NodeType:              cfg.Cache.NodeType,
+			Nodes:                 cfg.Cache.Nodes,
+			SnapshotRetentionDays: cfg.Cache.SnapshotRetentionDays,
+			AuthToken:             sec.RedisAuthTokenValue,
+			AuthTokenSecret:       sec.RedisAuthToken,
+		},
+	})
+	if err != nil {
+		return fmt.Errorf("data: %w", err)
+	}
+
+	web, err := edge.New(ctx, name, &edge.Args{
+		VpcId:                    net.VpcId,
+		PublicSubnetIds:          net.PublicSubnetIds,
+		ServiceSecurityGroupId:   net.ServiceSecurityGroupId,
+		ContainerPort:            service.NginxPort,
+		Domain:                   cfg.Edge.Domain,
+		ZoneId:                   cfg.Edge.ZoneId,
+		Wildcard:                 cfg.Edge.Wildcard,
+		TlsPolicy:                cfg.Edge.TlsPolicy,
+		HealthCheckPath:          cfg.Edge.HealthCheckPath,
+		IdleTimeoutSeconds:       cfg.Edge.IdleTimeoutSeconds,
+		CloudflareOnly:           cfg.Edge.CloudflareOnly,
+		ManageZoneSettings:       cfg.Edge.ManageZoneSettings,
+		AuthenticatedOriginPulls: cfg.Edge.AuthenticatedOriginPulls,
+		AccessLogRetentionDays:   cfg.Edge.AccessLogRetentionDays,
+		DeletionProtection:       prod,
+		Versioning:               prod,
+		ForceDestroy:             !prod,
+		Protect:                  prod,
+	})
+	if err != nil {
+		return fmt.Errorf("edge: %w", err)
+	}
+
+	// What the containers receive: static settings as SSM parameters, credentials from the data tier.
+	containerSecrets := append(append([]container.Secret{}, sec.AppSecrets...), db.Secrets...)
+	svc, err := service.New(ctx, name, &service.Args{
+		SubnetIds:               net.PrivateSubnetIds,
+		SecurityGroupId:         net.ServiceSecurityGroupId,
+		VpcCidr:                 net.VpcCidr,
+		KmsKeyArn:               sec.KeyArn,
+		LogGroupPrefix:          logPrefix,
+		LogRetentionDays:        cfg.LogRetentionDays,
+		CpuArchitecture:         cfg.Registry.CpuArchitecture,
+		AppImage:                pulumi.Sprintf("%s:%s", reg.AppRepositoryUrl, cfg.Service.AppImageTag),
+		NginxImage:              pulumi.Sprintf("%s:%s", reg.NginxRepositoryUrl, cfg.Service.NginxImageTag),
+		RepositoryArns:          reg.RepositoryArns,
+		Environment:             db.Environment,
+		Secrets:                 containerSecrets,
+		RailsEnv:                cfg.Service.RailsEnv,
+		Web:                     taskArgs(cfg.Service.Web),
+		Worker:                  taskArgs(cfg.Service.Worker),
+		NginxCpu:                cfg.Service.NginxCpu,
+		NginxMemory:             cfg.Service.NginxMemory,
+		WebCommand:              cfg.Service.WebCommand,
+		WorkerCommand:           cfg.Service.WorkerCommand,
+		MigrateCommand:          cfg.Service.MigrateCommand,
+		CapacityProvider:        cfg.Service.CapacityProvider,
+		MinHealthyPercent:       cfg.Service.MinHealthyPercent,
+		MaxPercent:              cfg.Service.MaxPercent,
+		HealthCheckGraceSeconds: cfg.Service.HealthCheckGraceSeconds,
+		CpuTarget:               cfg.Service.CpuTarget,
+		MemoryTarget:            cfg.Service.MemoryTarget,
+		RequestsPerTarget:       cfg.Service.RequestsPerTarget,
+		Schedule: service.ScheduleArgs{
+			Enabled:       cfg.Service.ScheduledScaleToZero,
+			ScaleDownCron: cfg.Service.ScaleDownCron,
+			ScaleUpCron:   cfg.Service.ScaleUpCron,
+			Timezone:      cfg.Service.Timezone,
+		},
+		// RDS rotates the database password in place (data.DbPasswordRotation, Sunday 14:00 UTC, within an
+		// hour); tasks read it only at start, so both services roll just after that window.
+		Redeploy:         service.RedeployArgs{Cron: redeployAfterPasswordRotation, Timezone: "UTC"},
+		AppBucketArn:     cfg.Service.AppBucketArn,
+		TargetGroupArn:   web.TargetGroupArn,
+		AlbResourceLabel: web.AlbResourceLabel,
+		HealthCheckPath:  cfg.Edge.HealthCheckPath,
+	})
+	if err != nil {
+		return fmt.Errorf("service: %w", err)
+	}
+
+	obs, err := observability.New(ctx, name, &observability.Args{
+		KmsKeyArn:        sec.KeyArn,
+		AlarmEmails:      cfg.Alarms.Emails,
+		WebhookUrl:       cfg.Alarms.WebhookUrl,
+		CpuPercent:       cfg.Alarms.CpuPercent,
+		MemoryPercent:    cfg.Alarms.MemoryPercent,
+		Alb5xxPercent:    cfg.Alarms.Alb5xxPercent,
+		P99LatencyMs:     cfg.Alarms.P99LatencyMs,
+		DbFreeStorageGiB: cfg.Alarms.DbFreeStorageGiB,
+		DbConnections:    cfg.Alarms.DbConnections,
+		Domain:           cfg.Edge.Domain,
+		ClusterName:      svc.ClusterName,
+		Services: []observability.ServiceRef{
+			{Name: "web", ServiceName: svc.WebServiceName, DesiredMin: cfg.Service.Web.Min},
+			{Name: "worker", ServiceName: svc.WorkerServiceName, DesiredMin: cfg.Service.Worker.Min},
+		},
+		AlbArnSuffix:            web.AlbArnSuffix,
+		TargetGroupArnSuffix:    web.TargetGroupArnSuffix,
+		DbInstanceId:            db.DbInstanceId,
+		DbAllocatedStorageGiB:   cfg.Database.AllocatedStorage,
+		CacheReplicationGroupId: db.CacheReplicationGroupId,
+		CacheNodes:              cfg.Cache.Nodes,
+		CloudTrail:              cfg.Alarms.CloudTrail,
+		GuardDuty:               cfg.Alarms.GuardDuty,
+		Protect:                 prod,
+		LogGroupPrefix:          logPrefix,
+	})
+	if err != nil {
+		return fmt.Errorf("observability: %w", err)
+	}
+
+	// Stack outputs: what people and the deploy pipeline need (deploy.yml reads these names).
+	ctx.Export("url", web.Url)
+	ctx.Export("albDnsName", web.AlbDnsName)
+	ctx.Export("vpcId", net.VpcId)
+	ctx.Export("privateSubnetIds", net.PrivateSubnetIds)
+	ctx.Export("serviceSecurityGroupId", net.ServiceSecurityGroupId)
+	ctx.Export("appRepositoryUrl", reg.AppRepositoryUrl)
+	ctx.Export("nginxRepositoryUrl", reg.NginxRepositoryUrl)
+	ctx.Export("clusterName", svc.ClusterName)
+	ctx.Export("webServiceName", svc.WebServiceName)
+	ctx.Export("workerServiceName", svc.WorkerServiceName)
+	ctx.Export("migrateTaskDefinitionArn", svc.MigrateTaskDefinitionArn)
+	ctx.Export("migrateTaskFamily", svc.MigrateTaskFamily)
+	ctx.Export("dbAddress", db.DbAddress)
+	ctx.Export("dbSecretArn", db.DbSecretArn)
+	ctx.Export("cachePrimaryEndpoint", db.CachePrimaryEndpoint)
+	ctx.Export("alarmTopicArn", obs.AlarmTopicArn)
+	ctx.Export("kmsKeyArn", sec.KeyArn)
+	ctx.Export("appSecretNames", pulumi.ToStringArray(sortedKeys(cfg.Secrets.AppSecrets)))
+	return nil
+}
+
+// redeployAfterPasswordRotation is five minutes after data.DbPasswordRotation's one-hour window closes.
+const redeployAfterPasswordRotation = "cron(5 15 ? * SUN *)"
+
+func taskArgs(t stacks.Task) service.TaskArgs {
+	return service.TaskArgs{Cpu: t.Cpu, Memory: t.Memory, Desired: t.Desired, Min: t.Min, Max: t.Max}
+}
+
+func sortedKeys(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,295 @@
+// Package compliance evaluates the SOC 2 controls the platform supports over a recorded plan: each
+// control is a set of checks, named after AWS Security Hub's Foundational Security Best Practices
+// controls where one exists, and each check reads every resource of the types it concerns, so a resource
+// added later without the control fails. The report carries, for every check, the resources' URNs and the
+// property values read, and is meant to be kept as audit evidence.
+//
+// A check marked prod-only concerns availability or cost (Multi-AZ, deletion protection, replicas,
+// backups of a cache): a dev stack may relax it and the report says so. Encryption, IAM and network
+// boundaries are never relaxed. A check over a resource type the plan does not hold fails ("a plan
+// missing its database is not compliant"), unless the check says why the type is optional.
+package compliance
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/fargate-platform/fargate-platform/pkg/plan"
+)
+
+// Evidence is one property of one resource a check read, and whether it satisfies the check.
+type Evidence struct {
+	URN      string
+	Property string
+	Value    string
+	Pass     bool
+}
+
+// CheckResult is a check's verdict with its evidence. Skipped says why the verdict needed no resources
+// (an optional type absent) or why a failure does not count (a prod-only check in dev).
+type CheckResult struct {
+	ID, Title string
+	Pass      bool
+	Evidence  []Evidence
+	Skipped   string
+}
+
+// ControlResult is a SOC 2 control's checks.
+type ControlResult struct {
+	ID, Title string
+	Checks    []CheckResult
+}
+
+// Pass reports whether every check of the control passed.
+func (c ControlResult) Pass() bool {
+	for _, ch := range c.Checks {
+		if !ch.Pass {
+			return false
+		}
+	}
+	return true
+}
+
+// Report is the evaluation of every control over one plan.
+type Report struct {
+	Env      string
+	Controls []ControlResult
+}
+
+// Passed reports whether every control passed.
+func (r Report) Passed() bool {
+	for _, c := range r.Controls {
+		if !c.Pass() {
+			return false
+		}
+	}
+	return true
+}
+
+// Check returns the results of a check id in every control that holds it (a check may serve two
+// controls), or nil.
+func (r Report) Check(id string) []CheckResult {
+	var out []CheckResult
+	for _, c := range r.Controls {
+		for _, ch := range c.Checks {
+			if ch.ID == id {
+				out = append(out, ch)
+			}
+		}
+	}
+	return out
+}
+
+// Failed returns "<control> <check>" for every failed check.
+func (r Report) Failed() []string {
+	var out []string
+	for _, c := range r.Controls {
+		for _, ch := range c.Checks {
+			if !ch.Pass {
+				out = append(out, c.ID+" "+ch.ID)
+			}
+		}
+	}
+	return out
+}
+
+// Write prints the report: each control with PASS or FAIL, each check with its evidence lines, the
+// Security Hub controls a plan cannot decide, and a final verdict naming the failed checks.
+func (r Report) Write(w io.Writer) {
+	fmt.Fprintf(w, "SOC 2 compliance report (environment %s)\n", r.Env)
+	for _, c := range r.Controls {
+		fmt.Fprintf(w, "\n%s %s: %s\n", verdict(c.Pass()), c.ID, c.Title)
+		for _, ch := range c.Checks {
+			status := verdict(ch.Pass)
+			if ch.Skipped != "" {
+				status += " (" + ch.Skipped + ")"
+			}
+			fmt.Fprintf(w, "  %s %s %s\n", status, ch.ID, ch.Title)
+			for _, e := range ch.Evidence {
+				fmt.Fprintf(w, "      %s %s %s = %s\n", verdict(e.Pass), e.URN, e.Property, e.Value)
+			}
+		}
+	}
+	fmt.Fprintf(w, "\nNot decidable from a plan (check them in the account):\n")
+	for _, u := range Undecidable {
+		fmt.Fprintf(w, "  %s %s: %s\n", u.ID, u.Title, u.Why)
+	}
+	if failed := r.Failed(); len(failed) > 0 {
+		fmt.Fprintf(w, "\nFAIL: %d check(s) failed: %s\n", len(failed), strings.Join(failed, ", "))
+		return
+	}
+	fmt.Fprintf(w, "\nPASS: every control holds for %s\n", r.Env)
+}
+
+func verdict(pass bool) string {
+	if pass {
+		return "PASS"
+	}
+	return "FAIL"
+}
+
+// IsProd reports whether an environment is held to every control: prod and staging (where a prod change
+// is proven), and anything unknown, which gets the strictest reading.
+func IsProd(env string) bool { return env != "dev" }
+
+// Evaluate runs every control over a plan for an environment ("dev", "staging" or "prod").
+func Evaluate(rec *plan.Recorder, env string) Report {
+	v := newView(rec, env)
+	report := Report{Env: env}
+	for _, c := range Controls() {
+		cr := ControlResult{ID: c.ID, Title: c.Title}
+		for _, ch := range c.Checks {
+			cr.Checks = append(cr.Checks, ch.evaluate(v))
+		}
+		report.Controls = append(report.Controls, cr)
+	}
+	return report
+}
+
+// Control is a SOC 2 criterion and the checks that implement it.
+type Control struct {
+	ID, Title string
+	Checks    []Check
+}
+
+// Check is one verifiable setting over every resource of some types.
+type Check struct {
+	ID, Title string
+	// Types are the resource types the check reads, every one of them.
+	Types []string
+	// ProdOnly marks an availability or cost item a dev stack may relax.
+	ProdOnly bool
+	// Optional, when set, says why a plan without any resource of Types passes.
+	Optional string
+	// Each returns the evidence for one resource; the check passes when every line passes.
+	Each func(v *view, r *plan.Resource) []Evidence
+}
+
+func (c Check) evaluate(v *view) CheckResult {
+	res := CheckResult{ID: c.ID, Title: c.Title}
+	var rs []*plan.Resource
+	for _, t := range c.Types {
+		rs = append(rs, v.rec.ByType(t)...)
+	}
+	if len(rs) == 0 {
+		if c.Optional != "" {
+			res.Pass, res.Skipped = true, "none in the plan: "+c.Optional
+			return res
+		}
+		res.Evidence = []Evidence{{URN: "(plan)", Property: "resources of type " + strings.Join(c.Types, " or "), Value: "none", Pass: false}}
+		return res
+	}
+	res.Pass = true
+	for _, r := range rs {
+		for _, e := range c.Each(v, r) {
+			res.Evidence = append(res.Evidence, e)
+			res.Pass = res.Pass && e.Pass
+		}
+	}
+	if !res.Pass && c.ProdOnly && !v.prod {
+		res.Pass, res.Skipped = true, "relaxed in "+v.env+": availability/cost item required in prod"
+	}
+	return res
+}
+
+// view is a plan with the lookups checks share.
+type view struct {
+	rec  *plan.Recorder
+	env  string
+	prod bool
+}
+
+func newView(rec *plan.Recorder, env string) *view {
+	return &view{rec: rec, env: env, prod: IsProd(env)}
+}
+
+// ev is one evidence line.
+func ev(r *plan.Resource, property string, value any, pass bool) Evidence {
+	return Evidence{URN: r.URN, Property: property, Value: show(value), Pass: pass}
+}
+
+// show prints a property value as the report shows it.
+func show(v any) string {
+	switch t := v.(type) {
+	case nil:
+		return "(unset)"
+	case string:
+		if t == "" {
+			return `""`
+		}
+		return t
+	case float64:
+		return fmt.Sprintf("%g", t)
+	case []string:
+		return "[" + strings.Join(t, ", ") + "]"
+	case []any:
+		parts := make([]string, len(t))
+		for i, e := range t {
+			parts[i] = show(e)
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	case map[string]any:
+		keys := make([]string, 0, len(t))
+		for k := range t {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = k + ": " + show(t[k])
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
+	}
+	return fmt.Sprint(v)
+}
+
+// isTrue reports whether an input is the boolean true.
+func isTrue(r *plan.Resource, path string) bool { return r.In(path) == true }
+
+// num returns a numeric input, and whether it is set.
+func num(r *plan.Resource, path string) (float64, bool) {
+	f, ok := r.In(path).(float64)
+	return f, ok
+}
+
+// list returns a list input.
+func list(r *plan.Resource, path string) []any {
+	l, _ := r.In(path).([]any)
+	return l
+}
+
+// names are the values a resource is referred to by in other resources' inputs: its id, its name and
+// bucket outputs (a bucket's configuration names the bucket, a lifecycle policy its repository).
+func names(r *plan.Resource) []string {
+	out := []string{}
+	if r.ID != "" {
+		out = append(out, r.ID)
+	}
+	for _, k := range []string{"name", "bucket", "arn"} {
+		if s, ok := r.Outputs[k].(string); ok && s != "" {
+			out = append(out, s)
+		}
+		if s := r.Str(k); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// referring returns the resources of a type whose input at path names r.
+func (v *view) referring(typ, path string, r *plan.Resource) []*plan.Resource {
+	var out []*plan.Resource
+	ids := names(r)
+	for _, c := range v.rec.ByType(typ) {
+		ref := c.Str(path)
+		for _, id := range ids {
+			if ref == id {
+				out = append(out, c)
+				break
+			}
+		}
+	}
+	return out
+}

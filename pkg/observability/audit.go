@@ -1,0 +1,242 @@
+package observability
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudtrail"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/guardduty"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/fargate-platform/fargate-platform/pkg/iampolicy"
+)
+
+type trailOutputs struct {
+	arn    pulumi.StringOutput
+	bucket pulumi.StringOutput
+}
+
+// TrailName is the trail's name for a stack name.
+func TrailName(name string) string { return name + "-trail" }
+
+// trailArn is the trail's ARN, known before the trail exists: the key and bucket policies must name it
+// (aws:SourceArn) before CloudTrail will write.
+func trailArn(name string, e env) string {
+	return fmt.Sprintf("arn:aws:cloudtrail:%s:%s:trail/%s", e.region, e.account, TrailName(name))
+}
+
+// auditTrail creates the multi-region trail, its dedicated key, bucket and CloudWatch Logs copy.
+func auditTrail(ctx *pulumi.Context, name string, a Args, e env, parent pulumi.ResourceOption) (trailOutputs, error) {
+	protect := pulumi.Protect(a.Protect)
+	arn := trailArn(name, e)
+
+	// A key of the trail's own: only CloudTrail, for this trail, may encrypt with it; reading the logs is
+	// granted through IAM (the account statement), so auditors get kms:Decrypt on this key alone.
+	key, err := kms.NewKey(ctx, name+"-trail", &kms.KeyArgs{
+		Description:          pulumi.String(name + ": CloudTrail log files"),
+		EnableKeyRotation:    pulumi.Bool(true),
+		DeletionWindowInDays: pulumi.Int(30),
+		Policy:               pulumi.String(TrailKeyPolicy(arn, e.account).JSON()),
+		Tags:                 pulumi.StringMap{"Name": pulumi.String(name + "-trail")},
+	}, parent, protect)
+	if err != nil {
+		return trailOutputs{}, err
+	}
+
+	// The bucket: named from a prefix (S3 names are global), never force-emptied while protected.
+	bucket, err := s3.NewBucketV2(ctx, name+"-trail", &s3.BucketV2Args{
+		BucketPrefix: pulumi.String(name + "-cloudtrail-"),
+		ForceDestroy: pulumi.Bool(!a.Protect),
+		Tags:         pulumi.StringMap{"Name": pulumi.String(name + "-cloudtrail")},
+	}, parent, protect)
+	if err != nil {
+		return trailOutputs{}, err
+	}
+	// No public ACL or policy can ever apply.
+	pab, err := s3.NewBucketPublicAccessBlock(ctx, name+"-trail", &s3.BucketPublicAccessBlockArgs{
+		Bucket:                bucket.ID(),
+		BlockPublicAcls:       pulumi.Bool(true),
+		BlockPublicPolicy:     pulumi.Bool(true),
+		IgnorePublicAcls:      pulumi.Bool(true),
+		RestrictPublicBuckets: pulumi.Bool(true),
+	}, parent)
+	if err != nil {
+		return trailOutputs{}, err
+	}
+	// ACLs off: the account owns every log file CloudTrail writes.
+	own, err := s3.NewBucketOwnershipControls(ctx, name+"-trail", &s3.BucketOwnershipControlsArgs{
+		Bucket: bucket.ID(),
+		Rule:   &s3.BucketOwnershipControlsRuleArgs{ObjectOwnership: pulumi.String("BucketOwnerEnforced")},
+	}, parent)
+	if err != nil {
+		return trailOutputs{}, err
+	}
+	// Versions keep an overwritten or deleted log file recoverable (log file validation detects it).
+	ver, err := s3.NewBucketVersioningV2(ctx, name+"-trail", &s3.BucketVersioningV2Args{
+		Bucket:                  bucket.ID(),
+		VersioningConfiguration: &s3.BucketVersioningV2VersioningConfigurationArgs{Status: pulumi.String("Enabled")},
+	}, parent)
+	if err != nil {
+		return trailOutputs{}, err
+	}
+	// Default encryption with the trail key, with an S3 bucket key to keep KMS requests (and cost) down.
+	sse, err := s3.NewBucketServerSideEncryptionConfigurationV2(ctx, name+"-trail", &s3.BucketServerSideEncryptionConfigurationV2Args{
+		Bucket: bucket.ID(),
+		Rules: s3.BucketServerSideEncryptionConfigurationV2RuleArray{&s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
+			ApplyServerSideEncryptionByDefault: &s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
+				SseAlgorithm:   pulumi.String("aws:kms"),
+				KmsMasterKeyId: key.Arn,
+			},
+			BucketKeyEnabled: pulumi.Bool(true),
+		}},
+	}, parent)
+	if err != nil {
+		return trailOutputs{}, err
+	}
+	// CloudTrail (for this trail only) may check the ACL and write under AWSLogs/<account>/; nothing
+	// may use plain HTTP.
+	policy, err := s3.NewBucketPolicy(ctx, name+"-trail", &s3.BucketPolicyArgs{
+		Bucket: bucket.ID(),
+		Policy: iampolicy.Build(func(v []any) iampolicy.Document {
+			return TrailBucketPolicy(v[0].(string), arn, e.account)
+		}, bucket.Arn),
+	}, parent, pulumi.DependsOn([]pulumi.Resource{pab, own}))
+	if err != nil {
+		return trailOutputs{}, err
+	}
+
+	group, role, rolePolicy, err := trailLogs(ctx, name, a, e, arn, parent)
+	if err != nil {
+		return trailOutputs{}, err
+	}
+
+	// Every region, global services (IAM, STS) included, with digest files that prove no log file was
+	// altered or removed.
+	trail, err := cloudtrail.NewTrail(ctx, name+"-trail", &cloudtrail.TrailArgs{
+		Name:                       pulumi.String(TrailName(name)),
+		S3BucketName:               bucket.ID(),
+		IsMultiRegionTrail:         pulumi.Bool(true),
+		IncludeGlobalServiceEvents: pulumi.Bool(true),
+		EnableLogFileValidation:    pulumi.Bool(true),
+		EnableLogging:              pulumi.Bool(true),
+		KmsKeyId:                   key.Arn,
+		CloudWatchLogsGroupArn:     pulumi.Sprintf("%s:*", group.Arn),
+		CloudWatchLogsRoleArn:      role.Arn,
+		Tags:                       pulumi.StringMap{"Name": pulumi.String(TrailName(name))},
+	}, parent, pulumi.DependsOn([]pulumi.Resource{policy, ver, sse, rolePolicy}))
+	if err != nil {
+		return trailOutputs{}, err
+	}
+	return trailOutputs{arn: trail.Arn, bucket: bucket.Bucket}, nil
+}
+
+// trailLogs is the CloudWatch Logs copy of the trail (for metric filters and Logs Insights): a group
+// under the stack prefix encrypted with the stack key, and a role only this trail can assume that may
+// write only there.
+func trailLogs(ctx *pulumi.Context, name string, a Args, e env, arn string, parent pulumi.ResourceOption) (*cloudwatch.LogGroup, *iam.Role, *iam.RolePolicy, error) {
+	group, err := cloudwatch.NewLogGroup(ctx, name+"-trail", &cloudwatch.LogGroupArgs{
+		Name:            pulumi.String(a.LogGroupPrefix + "/cloudtrail"),
+		RetentionInDays: pulumi.Int(a.LogRetentionDays),
+		KmsKeyId:        a.KmsKeyArn,
+	}, parent)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	trust := iampolicy.New(iampolicy.Statement{
+		Effect:    "Allow",
+		Principal: &iampolicy.Principal{Service: []string{"cloudtrail.amazonaws.com"}},
+		Action:    []string{"sts:AssumeRole"},
+		Condition: iampolicy.Condition{
+			"StringEquals": {"aws:SourceAccount": {e.account}, "aws:SourceArn": {arn}},
+		},
+	})
+	role, err := iam.NewRole(ctx, name+"-trail-logs", &iam.RoleArgs{
+		AssumeRolePolicy: pulumi.String(trust.JSON()),
+		Description:      pulumi.String("CloudTrail " + TrailName(name) + " delivery to " + a.LogGroupPrefix + "/cloudtrail"),
+	}, parent)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	policy, err := iam.NewRolePolicy(ctx, name+"-trail-logs", &iam.RolePolicyArgs{
+		Role: role.Name,
+		Policy: iampolicy.Build(func(v []any) iampolicy.Document {
+			return iampolicy.New(iampolicy.Allow("WriteTrailEvents",
+				[]string{"logs:CreateLogStream", "logs:PutLogEvents"}, v[0].(string)+":log-stream:*"))
+		}, group.Arn),
+	}, parent)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return group, role, policy, nil
+}
+
+// TrailKeyPolicy is the trail key's policy: the account delegates through IAM; CloudTrail may generate
+// data keys only for trails of this account and only on behalf of this trail, and describe the key.
+func TrailKeyPolicy(trailArn, account string) iampolicy.Document {
+	root := fmt.Sprintf("arn:aws:iam::%s:root", account)
+	cloudTrail := &iampolicy.Principal{Service: []string{"cloudtrail.amazonaws.com"}}
+	doc := iampolicy.New(
+		iampolicy.Statement{Sid: "AccountAdministersThroughIam", Effect: "Allow",
+			Principal: &iampolicy.Principal{AWS: []string{root}}, Action: []string{"kms:*"}, Resource: []string{"*"}},
+		iampolicy.Statement{Sid: "CloudTrailEncryptsThisTrailsLogs", Effect: "Allow", Principal: cloudTrail,
+			Action: []string{"kms:GenerateDataKey*"}, Resource: []string{"*"},
+			Condition: iampolicy.Condition{
+				"StringLike":   {"kms:EncryptionContext:aws:cloudtrail:arn": {fmt.Sprintf("arn:aws:cloudtrail:*:%s:trail/*", account)}},
+				"StringEquals": {"aws:SourceArn": {trailArn}},
+			}},
+		iampolicy.Statement{Sid: "CloudTrailDescribesKey", Effect: "Allow", Principal: cloudTrail,
+			Action: []string{"kms:DescribeKey"}, Resource: []string{"*"},
+			Condition: iampolicy.Condition{"StringEquals": {"aws:SourceArn": {trailArn}}}},
+	)
+	doc.Id = "cloudtrail-key"
+	return doc
+}
+
+// TrailBucketPolicy lets this trail check the bucket ACL and write its log files, and refuses plain HTTP.
+func TrailBucketPolicy(bucketArn, trailArn, account string) iampolicy.Document {
+	cloudTrail := &iampolicy.Principal{Service: []string{"cloudtrail.amazonaws.com"}}
+	acl := iampolicy.Allow("CloudTrailAclCheck", []string{"s3:GetBucketAcl"}, bucketArn)
+	acl.Principal = cloudTrail
+	acl.Condition = iampolicy.Condition{"StringEquals": {"aws:SourceArn": {trailArn}}}
+	write := iampolicy.Allow("CloudTrailWrite", []string{"s3:PutObject"}, fmt.Sprintf("%s/AWSLogs/%s/*", bucketArn, account))
+	write.Principal = cloudTrail
+	write.Condition = iampolicy.Condition{"StringEquals": {
+		"aws:SourceArn": {trailArn},
+		"s3:x-amz-acl":  {"bucket-owner-full-control"},
+	}}
+	deny := iampolicy.Deny("DenyInsecureTransport", []string{"s3:*"}, bucketArn, bucketArn+"/*")
+	deny.Principal = &iampolicy.Principal{AWS: []string{"*"}}
+	deny.Condition = iampolicy.Condition{"Bool": {"aws:SecureTransport": {"false"}}}
+	return iampolicy.New(acl, write, deny)
+}
+
+// guardDuty turns on a detector with ECS Fargate runtime monitoring, GuardDuty managing its agent.
+func guardDuty(ctx *pulumi.Context, name string, parent pulumi.ResourceOption) (pulumi.StringOutput, error) {
+	// One detector per account and region: creating it fails where an organisation already runs one.
+	detector, err := guardduty.NewDetector(ctx, name, &guardduty.DetectorArgs{
+		Enable:                     pulumi.Bool(true),
+		FindingPublishingFrequency: pulumi.String("FIFTEEN_MINUTES"),
+		Tags:                       pulumi.StringMap{"Name": pulumi.String(name)},
+	}, parent)
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	// Runtime monitoring of the Fargate tasks: GuardDuty adds its agent sidecar to new tasks itself.
+	if _, err := guardduty.NewDetectorFeature(ctx, name+"-runtime-monitoring", &guardduty.DetectorFeatureArgs{
+		DetectorId: detector.ID(),
+		Name:       pulumi.String("RUNTIME_MONITORING"),
+		Status:     pulumi.String("ENABLED"),
+		AdditionalConfigurations: guardduty.DetectorFeatureAdditionalConfigurationArray{
+			&guardduty.DetectorFeatureAdditionalConfigurationArgs{
+				Name:   pulumi.String("ECS_FARGATE_AGENT_MANAGEMENT"),
+				Status: pulumi.String("ENABLED"),
+			},
+		},
+	}, parent); err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	return detector.ID().ToStringOutput(), nil
+}
