@@ -1,0 +1,146 @@
+// Command bootstrap is the one-time, per-account Pulumi program an administrator runs before the first
+// deploy from GitHub: GitHub's OIDC identity provider, one deploy role per stack (dev from the main branch,
+// prod from the production environment), a read-only preview role for pull requests, a push-only role for
+// the application repository, the S3 state backend with its KMS keys, and optionally a CodeBuild pipeline.
+//
+//	cd bootstrap && pulumi up                    create or update the bootstrap stack (real AWS)
+//	go run ./bootstrap plan --stack example      the same program offline, under Pulumi's mocks: prints
+//	                                             the tree and writes plan-example.json
+//
+// docs/delivery.md is the guide.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/fargate-platform/fargate-platform/pkg/plan"
+)
+
+func main() {
+	if len(os.Args) > 1 && os.Args[1] == "plan" {
+		os.Exit(planCommand().Run(os.Args[2:]))
+	}
+	pulumi.Run(program)
+}
+
+// planCommand is `go run ./bootstrap plan`: this program under the recording mock.
+func planCommand() plan.Command {
+	return plan.Command{
+		Dir:     projectDir(),
+		Program: program,
+		IsConfigError: func(err error) bool {
+			var bad ConfigErrors
+			return errors.As(err, &bad)
+		},
+	}
+}
+
+// projectDir finds this program's Pulumi.yaml whether the command runs from the repository root or from
+// bootstrap/.
+func projectDir() string {
+	if _, err := os.Stat(filepath.Join("bootstrap", "Pulumi.yaml")); err == nil {
+		return "bootstrap"
+	}
+	return "."
+}
+
+// program validates the whole config before registering anything, then composes the components.
+func program(ctx *pulumi.Context) error {
+	cfg, err := loadConfig(ctx)
+	if err != nil {
+		return err
+	}
+	caller, err := aws.GetCallerIdentity(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("caller identity: %w", err)
+	}
+	if cfg.AccountId != "" && caller.AccountId != cfg.AccountId {
+		return ConfigErrors{fmt.Errorf("accountId = %q: the credentials belong to account %s; bootstrap the account you configured", cfg.AccountId, caller.AccountId)}
+	}
+	return compose(ctx, cfg, caller.AccountId)
+}
+
+func compose(ctx *pulumi.Context, cfg Config, account string) error {
+	name := cfg.Project + "-bootstrap"
+
+	state, err := NewStateBackend(ctx, name, &StateBackendArgs{
+		Account:               account,
+		Region:                cfg.Region,
+		BucketName:            cfg.StateBucketName,
+		SecretsKeyAlias:       cfg.SecretsKeyAlias,
+		NoncurrentVersionDays: cfg.NoncurrentVersionDays,
+		KeyAdminArns:          cfg.KeyAdminArns,
+	})
+	if err != nil {
+		return fmt.Errorf("state: %w", err)
+	}
+
+	gh, err := NewGitHubOidc(ctx, name, &GitHubOidcArgs{
+		Account:                account,
+		Region:                 cfg.Region,
+		Project:                cfg.Project,
+		StateBucket:            cfg.StateBucketName,
+		StateKeyArn:            state.StateKeyArn,
+		SecretsKeyArn:          state.SecretsKeyArn,
+		Repository:             cfg.Repository,
+		Branch:                 cfg.Branch,
+		ProductionEnvironment:  cfg.ProductionEnvironment,
+		AppRepository:          cfg.AppRepository,
+		DevStack:               cfg.DevStack,
+		ProdStack:              cfg.ProdStack,
+		ExistingProviderArn:    cfg.ExistingOidcProviderArn,
+		PermissionsBoundaryArn: cfg.PermissionsBoundaryArn,
+		CloudTrail:             cfg.CloudTrail,
+		GuardDuty:              cfg.GuardDuty,
+	})
+	if err != nil {
+		return fmt.Errorf("github: %w", err)
+	}
+
+	if cfg.CodeBuild {
+		cb, err := NewCodeBuild(ctx, name, &CodeBuildArgs{
+			Account:                account,
+			Region:                 cfg.Region,
+			Project:                cfg.Project,
+			Repository:             cfg.Repository,
+			Branch:                 cfg.Branch,
+			ConnectionArn:          cfg.ConnectionArn,
+			Stack:                  cfg.CodeBuildStack,
+			DeployPolicyArns:       gh.DeployPolicyArns[cfg.CodeBuildStack],
+			StateBucket:            cfg.StateBucketName,
+			StateKeyArn:            state.StateKeyArn,
+			SecretsKeyAlias:        cfg.SecretsKeyAlias,
+			Image:                  cfg.CodeBuildImage,
+			PermissionsBoundaryArn: cfg.PermissionsBoundaryArn,
+		})
+		if err != nil {
+			return fmt.Errorf("codebuild: %w", err)
+		}
+		ctx.Export("codebuildProjectName", cb.ProjectName)
+		ctx.Export("codepipelineName", cb.PipelineName)
+	}
+
+	// What the administrator copies into GitHub (docs/delivery.md) and into the main stacks' files.
+	ctx.Export("oidcProviderArn", gh.ProviderArn)
+	if cfg.DevStack != "" {
+		ctx.Export("devDeployRoleArn", gh.DeployRoleArns.MapIndex(pulumi.String(cfg.DevStack)))
+	}
+	if cfg.ProdStack != "" {
+		ctx.Export("prodDeployRoleArn", gh.DeployRoleArns.MapIndex(pulumi.String(cfg.ProdStack)))
+	}
+	ctx.Export("previewRoleArn", gh.PreviewRoleArn)
+	if cfg.AppRepository != "" {
+		ctx.Export("imagePushRoleArn", gh.PushRoleArn)
+	}
+	ctx.Export("stateBucketName", state.BucketName)
+	ctx.Export("backendUrl", pulumi.Sprintf("s3://%s?region=%s", state.BucketName, cfg.Region))
+	ctx.Export("secretsKeyAlias", state.SecretsKeyAlias)
+	ctx.Export("secretsProvider", pulumi.Sprintf("awskms://%s?region=%s", state.SecretsKeyAlias, cfg.Region))
+	return nil
+}
