@@ -220,6 +220,7 @@ func compose(ctx *pulumi.Context, cfg stacks.Config) error {
 		TargetGroupArn:   web.TargetGroupArn,
 		AlbResourceLabel: web.AlbResourceLabel,
 		HealthCheckPath:  cfg.Edge.HealthCheckPath,
+		RealIpHeader:     realIpHeader(cfg.Edge.CloudflareOnly),
 	})
 	if err != nil {
 		return fmt.Errorf("service: %w", err)
@@ -280,6 +281,15 @@ func compose(ctx *pulumi.Context, cfg stacks.Config) error {
 
 // redeployAfterPasswordRotation is five minutes after data.DbPasswordRotation's one-hour window closes.
 const redeployAfterPasswordRotation = "cron(5 15 ? * SUN *)"
+
+// realIpHeader is where nginx reads the client address: Cloudflare's header only while the ALB admits
+// Cloudflare alone (otherwise a client could forge it), else the ALB's X-Forwarded-For.
+func realIpHeader(cloudflareOnly bool) string {
+	if cloudflareOnly {
+		return "CF-Connecting-IP"
+	}
+	return "X-Forwarded-For"
+}
 
 func taskArgs(t stacks.Task) service.TaskArgs {
 	return service.TaskArgs{Cpu: t.Cpu, Memory: t.Memory, Desired: t.Desired, Min: t.Min, Max: t.Max}

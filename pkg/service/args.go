@@ -104,6 +104,10 @@ type Args struct {
 	HealthCheckPath string
 	// ClientMaxBodySize is nginx's client_max_body_size. Default "25m".
 	ClientMaxBodySize string
+	// RealIpHeader is the header nginx takes the client address from, believed only from the VPC (the
+	// ALB). Default "CF-Connecting-IP", right only while the ALB admits Cloudflare alone; a stack open to
+	// the world must pass "X-Forwarded-For", which the ALB appends to and a client cannot forge past it.
+	RealIpHeader string
 	// AppUser is the user the app containers run as. Default "1000:1000" (the rails user of the Rails
 	// 7.1+ Dockerfile).
 	AppUser string
@@ -199,6 +203,7 @@ func (a *Args) withDefaults() (Args, error) {
 	}
 	defStr(&out.HealthCheckPath, "/up")
 	defStr(&out.ClientMaxBodySize, "25m")
+	defStr(&out.RealIpHeader, "CF-Connecting-IP")
 	defStr(&out.AppUser, "1000:1000")
 	if len(out.AppWritablePaths) == 0 {
 		out.AppWritablePaths = []string{"/rails/tmp"}

@@ -167,6 +167,7 @@ func taskContainers(task string, a Args, v values) []ContainerDefinition {
 				{Name: "BACKEND_PORT", Value: fmt.Sprint(RailsPort)},
 				{Name: "NGINX_PORT", Value: fmt.Sprint(NginxPort)},
 				{Name: "REAL_IP_FROM", Value: v.vpcCidr},
+				{Name: "REAL_IP_HEADER", Value: a.RealIpHeader},
 				{Name: "CLIENT_MAX_BODY_SIZE", Value: a.ClientMaxBodySize},
 				{Name: "HEALTH_CHECK_PATH", Value: a.HealthCheckPath},
 			},

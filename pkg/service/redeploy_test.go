@@ -71,3 +71,34 @@ func TestRedeployRollsBothServicesThroughAScopedRole(t *testing.T) {
 	}
 	assert.ElementsMatch(t, want, policy.Statement[0].Resource)
 }
+
+// TestNginxTrustsCloudflaresHeaderOnlyWhenToldTo: CF-Connecting-IP is believable only while the ALB admits
+// Cloudflare alone; a caller that opens the ALB passes X-Forwarded-For, which the ALB appends to.
+func TestNginxTrustsCloudflaresHeaderOnlyWhenToldTo(t *testing.T) {
+	tests := []struct {
+		name string
+		give string
+		want string
+	}{
+		{"default", "", "CF-Connecting-IP"},
+		{"ALB open to the world", "X-Forwarded-For", "X-Forwarded-For"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := baseArgs()
+			a.RealIpHeader = tt.give
+			rec := run(t, a)
+			var defs []ContainerDefinition
+			require.NoError(t, json.Unmarshal([]byte(taskDef(t, rec, "fp-test-web").Str("containerDefinitions")), &defs))
+			got := ""
+			for _, d := range defs {
+				for _, e := range d.Environment {
+					if d.Name == NginxContainer && e.Name == "REAL_IP_HEADER" {
+						got = e.Value
+					}
+				}
+			}
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}

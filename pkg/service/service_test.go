@@ -173,7 +173,7 @@ func TestWebTaskPutsNginxInFrontOfHealthyRails(t *testing.T) {
 			assert.Equal(t, []Dependency{{ContainerName: "rails", Condition: "HEALTHY"}}, nginx.DependsOn)
 			assert.Equal(t, map[string]string{
 				"BACKEND_HOST": "localhost", "BACKEND_PORT": "3000", "NGINX_PORT": "8080",
-				"REAL_IP_FROM": vpcCidr, "CLIENT_MAX_BODY_SIZE": "25m", "HEALTH_CHECK_PATH": "/up",
+				"REAL_IP_FROM": vpcCidr, "REAL_IP_HEADER": "CF-Connecting-IP", "CLIENT_MAX_BODY_SIZE": "25m", "HEALTH_CHECK_PATH": "/up",
 			}, envMap(nginx.Environment))
 			assert.Empty(t, nginx.Secrets, "nginx reads no credential")
 			require.NotNil(t, nginx.HealthCheck)
