@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/fargate-platform/fargate-platform/pkg/iampolicy"
+	"github.com/fargate-platform/fargate-platform/pkg/s3guard"
 )
 
 // CodeBuildArgs configures the AWS-native delivery path: CodePipeline pulls the repository through a
@@ -112,17 +113,7 @@ func NewCodeBuild(ctx *pulumi.Context, name string, args *CodeBuildArgs, opts ..
 	if err != nil {
 		return nil, err
 	}
-	pab, err := s3.NewBucketPublicAccessBlock(ctx, name+"-artifacts", &s3.BucketPublicAccessBlockArgs{
-		Bucket: artifacts.ID(), BlockPublicAcls: pulumi.Bool(true), BlockPublicPolicy: pulumi.Bool(true),
-		IgnorePublicAcls: pulumi.Bool(true), RestrictPublicBuckets: pulumi.Bool(true),
-	}, parent)
-	if err != nil {
-		return nil, err
-	}
-	own, err := s3.NewBucketOwnershipControls(ctx, name+"-artifacts", &s3.BucketOwnershipControlsArgs{
-		Bucket: artifacts.ID(),
-		Rule:   &s3.BucketOwnershipControlsRuleArgs{ObjectOwnership: pulumi.String("BucketOwnerEnforced")},
-	}, parent)
+	closed, err := s3guard.Close(ctx, name+"-artifacts", artifacts.ID(), parent)
 	if err != nil {
 		return nil, err
 	}
@@ -164,12 +155,10 @@ func NewCodeBuild(ctx *pulumi.Context, name string, args *CodeBuildArgs, opts ..
 		Bucket: artifacts.ID(),
 		Policy: iampolicy.Build(func(v []any) iampolicy.Document {
 			arn := v[0].(string)
-			tls := iampolicy.Deny("DenyInsecureTransport", []string{"s3:*"}, arn, arn+"/*")
-			tls.Principal = &iampolicy.Principal{AWS: []string{"*"}}
-			tls.Condition = iampolicy.Condition{"Bool": {"aws:SecureTransport": {"false"}}}
+			tls := iampolicy.DenyInsecureTransport(arn)
 			return iampolicy.New(tls)
 		}, artifacts.Arn),
-	}, parent, pulumi.DependsOn([]pulumi.Resource{pab, own, sse})); err != nil {
+	}, parent, pulumi.DependsOn(append(closed, sse))); err != nil {
 		return nil, err
 	}
 

@@ -8,6 +8,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/fargate-platform/fargate-platform/pkg/iampolicy"
+	"github.com/fargate-platform/fargate-platform/pkg/s3guard"
 )
 
 // KeyAdminActions are what key administrators may do: manage the key, never use it, never grant use.
@@ -150,22 +151,7 @@ func NewStateBackend(ctx *pulumi.Context, name string, args *StateBackendArgs, o
 	if err != nil {
 		return nil, err
 	}
-	// No public ACL or policy can ever apply.
-	pab, err := s3.NewBucketPublicAccessBlock(ctx, name, &s3.BucketPublicAccessBlockArgs{
-		Bucket:                bucket.ID(),
-		BlockPublicAcls:       pulumi.Bool(true),
-		BlockPublicPolicy:     pulumi.Bool(true),
-		IgnorePublicAcls:      pulumi.Bool(true),
-		RestrictPublicBuckets: pulumi.Bool(true),
-	}, parent)
-	if err != nil {
-		return nil, err
-	}
-	// ACLs off: the bucket owner owns every object.
-	own, err := s3.NewBucketOwnershipControls(ctx, name, &s3.BucketOwnershipControlsArgs{
-		Bucket: bucket.ID(),
-		Rule:   &s3.BucketOwnershipControlsRuleArgs{ObjectOwnership: pulumi.String("BucketOwnerEnforced")},
-	}, parent)
+	closed, err := s3guard.Close(ctx, name, bucket.ID(), parent)
 	if err != nil {
 		return nil, err
 	}
@@ -209,9 +195,7 @@ func NewStateBackend(ctx *pulumi.Context, name string, args *StateBackendArgs, o
 		Bucket: bucket.ID(),
 		Policy: iampolicy.Build(func(v []any) iampolicy.Document {
 			arn, key := v[0].(string), v[1].(string)
-			tls := iampolicy.Deny("DenyInsecureTransport", []string{"s3:*"}, arn, arn+"/*")
-			tls.Principal = &iampolicy.Principal{AWS: []string{"*"}}
-			tls.Condition = iampolicy.Condition{"Bool": {"aws:SecureTransport": {"false"}}}
+			tls := iampolicy.DenyInsecureTransport(arn)
 			otherKey := iampolicy.Deny("DenyOtherKeys", []string{"s3:PutObject"}, arn+"/*")
 			otherKey.Principal = &iampolicy.Principal{AWS: []string{"*"}}
 			otherKey.Condition = iampolicy.Condition{
@@ -219,7 +203,7 @@ func NewStateBackend(ctx *pulumi.Context, name string, args *StateBackendArgs, o
 			}
 			return iampolicy.New(tls, otherKey)
 		}, bucket.Arn, stateKey.Arn),
-	}, parent, pulumi.DependsOn([]pulumi.Resource{pab, own, sse})); err != nil {
+	}, parent, pulumi.DependsOn(append(closed, sse))); err != nil {
 		return nil, err
 	}
 

@@ -141,25 +141,6 @@ func TestRedisEngineDefaultsToItsLastVersion(t *testing.T) {
 	assert.Equal(t, "redis7", CacheVersions["redis"][c.Cache.EngineVersion])
 }
 
-func TestFargateSize(t *testing.T) {
-	tests := []struct {
-		cpu, memory int
-		wantOK      bool
-	}{
-		{256, 512, true}, {256, 1536, false}, {256, 4096, false},
-		{512, 1024, true}, {512, 4096, true}, {512, 5120, false},
-		{1024, 2048, true}, {1024, 8192, true}, {1024, 1024, false},
-		{2048, 16384, true}, {4096, 30720, true}, {4096, 31744, false},
-		{8192, 16384, true}, {8192, 20480, true}, {8192, 18432, false},
-		{16384, 122880, true}, {16384, 40960, true}, {16384, 36864, false},
-		{3000, 4096, false},
-	}
-	for _, tt := range tests {
-		got := FargateSize(tt.cpu, tt.memory)
-		assert.Equal(t, tt.wantOK, got == "", "%d/%d: %s", tt.cpu, tt.memory, got)
-	}
-}
-
 // TestPulumiYamlDeclaresEveryKey holds the documented schema and the loader together: a key read but not
 // declared (or declared but never read) fails here.
 func TestPulumiYamlDeclaresEveryKey(t *testing.T) {

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/fargate-platform/fargate-platform/pkg/fargate"
 )
 
 // NAT strategies.
@@ -249,7 +251,7 @@ func (s Service) validate(v *validator, prod bool) {
 }
 
 func (v *validator) task(name string, t Task, prod bool) {
-	if err := FargateSize(t.Cpu, t.Memory); err != "" {
+	if err := fargate.Size(t.Cpu, t.Memory); err != "" {
 		v.add(name+"Memory", fmt.Sprintf("%d CPU / %d MiB", t.Cpu, t.Memory), err)
 	}
 	v.check(t.Min >= 0 && t.Min <= t.Desired && t.Desired <= t.Max && t.Max >= 1, name+"DesiredCount",
@@ -300,35 +302,6 @@ func isHostname(s string) bool {
 		}
 	}
 	return true
-}
-
-// FargateSize returns "" when Fargate accepts the CPU/memory pair, or what it accepts for that CPU.
-func FargateSize(cpu, memory int) string {
-	type span struct{ min, max, step int }
-	sizes := map[int]span{
-		256:   {512, 2048, 512}, // 512, 1024, 2048
-		512:   {1024, 4096, 1024},
-		1024:  {2048, 8192, 1024},
-		2048:  {4096, 16384, 1024},
-		4096:  {8192, 30720, 1024},
-		8192:  {16384, 61440, 4096},
-		16384: {32768, 122880, 8192},
-	}
-	s, ok := sizes[cpu]
-	if !ok {
-		return "Fargate CPU is one of 256, 512, 1024, 2048, 4096, 8192, 16384"
-	}
-	okMem := memory >= s.min && memory <= s.max && (memory-s.min)%s.step == 0
-	if cpu == 256 {
-		okMem = memory == 512 || memory == 1024 || memory == 2048
-	}
-	if okMem {
-		return ""
-	}
-	if cpu == 256 {
-		return "with 256 CPU, memory is 512, 1024 or 2048 MiB"
-	}
-	return fmt.Sprintf("with %d CPU, memory is %d to %d MiB in steps of %d", cpu, s.min, s.max, s.step)
 }
 
 type validator struct{ errs Errors }

@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/fargate-platform/fargate-platform/pkg/iampolicy"
+	"github.com/fargate-platform/fargate-platform/pkg/s3guard"
 )
 
 // LogDeliveryService is the principal that writes ALB access logs in regions opened in August 2022 or later.
@@ -77,7 +78,7 @@ func accessLogBucket(ctx *pulumi.Context, name string, a Args, region, account s
 			write := iampolicy.Allow("ElbAccessLogDelivery", []string{"s3:PutObject"},
 				fmt.Sprintf("%s/%s/AWSLogs/%s/*", arn, AccessLogPrefix, account))
 			write.Principal = principal
-			return iampolicy.New(write, denyInsecureTransport(arn))
+			return iampolicy.New(write, iampolicy.DenyInsecureTransport(arn))
 		}, bucket.Arn),
 	}, parent, pulumi.DependsOn(ready))
 	if err != nil {
@@ -100,7 +101,7 @@ func caBundle(ctx *pulumi.Context, name string, parent pulumi.ResourceOrInvokeOp
 	policy, err := s3.NewBucketPolicy(ctx, name+"-aop-ca", &s3.BucketPolicyArgs{
 		Bucket: bucket.ID(),
 		Policy: iampolicy.Build(func(v []any) iampolicy.Document {
-			return iampolicy.New(denyInsecureTransport(v[0].(string)))
+			return iampolicy.New(iampolicy.DenyInsecureTransport(v[0].(string)))
 		}, bucket.Arn),
 	}, parent, pulumi.DependsOn(ready))
 	if err != nil {
@@ -129,22 +130,7 @@ func privateBucket(ctx *pulumi.Context, logical string, forceDestroy, versioning
 	if err != nil {
 		return nil, nil, err
 	}
-	// No public ACL or policy can ever apply.
-	pab, err := s3.NewBucketPublicAccessBlock(ctx, logical, &s3.BucketPublicAccessBlockArgs{
-		Bucket:                bucket.ID(),
-		BlockPublicAcls:       pulumi.Bool(true),
-		BlockPublicPolicy:     pulumi.Bool(true),
-		IgnorePublicAcls:      pulumi.Bool(true),
-		RestrictPublicBuckets: pulumi.Bool(true),
-	}, parent)
-	if err != nil {
-		return nil, nil, err
-	}
-	// ACLs off: the bucket owner owns every object, whoever wrote it.
-	own, err := s3.NewBucketOwnershipControls(ctx, logical, &s3.BucketOwnershipControlsArgs{
-		Bucket: bucket.ID(),
-		Rule:   &s3.BucketOwnershipControlsRuleArgs{ObjectOwnership: pulumi.String("BucketOwnerEnforced")},
-	}, parent)
+	closed, err := s3guard.Close(ctx, logical, bucket.ID(), parent)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -160,7 +146,7 @@ func privateBucket(ctx *pulumi.Context, logical string, forceDestroy, versioning
 	if err != nil {
 		return nil, nil, err
 	}
-	ready := []pulumi.Resource{pab, own, sse}
+	ready := append(closed, sse)
 	if versioning {
 		// Versions keep overwritten or deleted objects recoverable.
 		ver, err := s3.NewBucketVersioningV2(ctx, logical, &s3.BucketVersioningV2Args{
@@ -173,12 +159,4 @@ func privateBucket(ctx *pulumi.Context, logical string, forceDestroy, versioning
 		ready = append(ready, ver)
 	}
 	return bucket, ready, nil
-}
-
-// denyInsecureTransport refuses every request to a bucket and its objects that does not use TLS.
-func denyInsecureTransport(bucketArn string) iampolicy.Statement {
-	s := iampolicy.Deny("DenyInsecureTransport", []string{"s3:*"}, bucketArn, bucketArn+"/*")
-	s.Principal = &iampolicy.Principal{AWS: []string{"*"}}
-	s.Condition = iampolicy.Condition{"Bool": {"aws:SecureTransport": {"false"}}}
-	return s
 }

@@ -97,3 +97,12 @@ func Strings(v any) []string {
 	}
 	return nil
 }
+
+// DenyInsecureTransport is the bucket policy statement that refuses every request to a bucket and its
+// objects made without TLS (Security Hub S3.5).
+func DenyInsecureTransport(bucketArn string) Statement {
+	s := Deny("DenyInsecureTransport", []string{"s3:*"}, bucketArn, bucketArn+"/*")
+	s.Principal = &Principal{AWS: []string{"*"}}
+	s.Condition = Condition{"Bool": {"aws:SecureTransport": {"false"}}}
+	return s
+}

@@ -12,6 +12,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/fargate-platform/fargate-platform/pkg/iampolicy"
+	"github.com/fargate-platform/fargate-platform/pkg/s3guard"
 )
 
 type trailOutputs struct {
@@ -55,22 +56,7 @@ func auditTrail(ctx *pulumi.Context, name string, a Args, e env, parent pulumi.R
 	if err != nil {
 		return trailOutputs{}, err
 	}
-	// No public ACL or policy can ever apply.
-	pab, err := s3.NewBucketPublicAccessBlock(ctx, name+"-trail", &s3.BucketPublicAccessBlockArgs{
-		Bucket:                bucket.ID(),
-		BlockPublicAcls:       pulumi.Bool(true),
-		BlockPublicPolicy:     pulumi.Bool(true),
-		IgnorePublicAcls:      pulumi.Bool(true),
-		RestrictPublicBuckets: pulumi.Bool(true),
-	}, parent)
-	if err != nil {
-		return trailOutputs{}, err
-	}
-	// ACLs off: the account owns every log file CloudTrail writes.
-	own, err := s3.NewBucketOwnershipControls(ctx, name+"-trail", &s3.BucketOwnershipControlsArgs{
-		Bucket: bucket.ID(),
-		Rule:   &s3.BucketOwnershipControlsRuleArgs{ObjectOwnership: pulumi.String("BucketOwnerEnforced")},
-	}, parent)
+	closed, err := s3guard.Close(ctx, name+"-trail", bucket.ID(), parent)
 	if err != nil {
 		return trailOutputs{}, err
 	}
@@ -103,7 +89,7 @@ func auditTrail(ctx *pulumi.Context, name string, a Args, e env, parent pulumi.R
 		Policy: iampolicy.Build(func(v []any) iampolicy.Document {
 			return TrailBucketPolicy(v[0].(string), arn, e.account)
 		}, bucket.Arn),
-	}, parent, pulumi.DependsOn([]pulumi.Resource{pab, own}))
+	}, parent, pulumi.DependsOn(closed))
 	if err != nil {
 		return trailOutputs{}, err
 	}
@@ -207,10 +193,7 @@ func TrailBucketPolicy(bucketArn, trailArn, account string) iampolicy.Document {
 		"aws:SourceArn": {trailArn},
 		"s3:x-amz-acl":  {"bucket-owner-full-control"},
 	}}
-	deny := iampolicy.Deny("DenyInsecureTransport", []string{"s3:*"}, bucketArn, bucketArn+"/*")
-	deny.Principal = &iampolicy.Principal{AWS: []string{"*"}}
-	deny.Condition = iampolicy.Condition{"Bool": {"aws:SecureTransport": {"false"}}}
-	return iampolicy.New(acl, write, deny)
+	return iampolicy.New(acl, write, iampolicy.DenyInsecureTransport(bucketArn))
 }
 
 // guardDuty turns on a detector with ECS Fargate runtime monitoring, GuardDuty managing its agent.

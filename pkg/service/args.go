@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/fargate-platform/fargate-platform/pkg/container"
+	"github.com/fargate-platform/fargate-platform/pkg/fargate"
 )
 
 // Capacity provider strategies.
@@ -273,7 +274,7 @@ func (a *Args) validate() error {
 		field string
 		task  TaskArgs
 	}{{"Web", a.Web}, {"Worker", a.Worker}} {
-		if msg := FargateSize(t.task.Cpu, t.task.Memory); msg != "" {
+		if msg := fargate.Size(t.task.Cpu, t.task.Memory); msg != "" {
 			return bad(t.field, fmt.Sprintf("%d CPU / %d MiB", t.task.Cpu, t.task.Memory), msg)
 		}
 		if t.task.Min < 0 || t.task.Min > t.task.Desired || t.task.Desired > t.task.Max || t.task.Max < 1 {
@@ -320,33 +321,4 @@ func (a *Args) validateVariables() error {
 		names[e.Name] = "a plain variable"
 	}
 	return nil
-}
-
-// FargateSize returns "" when Fargate accepts the CPU/memory pair, or what it accepts for that CPU.
-// It is the rule stacks.FargateSize applies to config, repeated here so the component stands alone.
-func FargateSize(cpu, memory int) string {
-	type span struct{ min, max, step int }
-	sizes := map[int]span{
-		256:   {512, 2048, 512},
-		512:   {1024, 4096, 1024},
-		1024:  {2048, 8192, 1024},
-		2048:  {4096, 16384, 1024},
-		4096:  {8192, 30720, 1024},
-		8192:  {16384, 61440, 4096},
-		16384: {32768, 122880, 8192},
-	}
-	s, ok := sizes[cpu]
-	if !ok {
-		return "Fargate CPU is one of 256, 512, 1024, 2048, 4096, 8192, 16384"
-	}
-	if cpu == 256 {
-		if memory == 512 || memory == 1024 || memory == 2048 {
-			return ""
-		}
-		return "with 256 CPU, memory is 512, 1024 or 2048 MiB"
-	}
-	if memory >= s.min && memory <= s.max && (memory-s.min)%s.step == 0 {
-		return ""
-	}
-	return fmt.Sprintf("with %d CPU, memory is %d to %d MiB in steps of %d", cpu, s.min, s.max, s.step)
 }

@@ -730,16 +730,3 @@ func TestRejectsArgsItCannotBuild(t *testing.T) {
 		})
 	}
 }
-
-func TestFargateSize(t *testing.T) {
-	tests := []struct {
-		cpu, memory int
-		wantOK      bool
-	}{
-		{256, 512, true}, {256, 1536, false}, {512, 4096, true}, {1024, 2048, true}, {1024, 9216, false},
-		{4096, 30720, true}, {8192, 20480, true}, {8192, 18432, false}, {16384, 122880, true}, {384, 1024, false},
-	}
-	for _, tt := range tests {
-		assert.Equal(t, tt.wantOK, FargateSize(tt.cpu, tt.memory) == "", "%d/%d", tt.cpu, tt.memory)
-	}
-}
