@@ -48,7 +48,7 @@ const SDKVersion = "v3.274.1"
 func (r *Recorder) Export(now time.Time) Export {
 	stackURN := r.urn("", "pulumi:pulumi:Stack", r.Project+"-"+r.Stack)
 	states := []ExportedState{{URN: stackURN, Type: "pulumi:pulumi:Stack"}}
-	for _, res := range r.Resources() {
+	for _, res := range r.Ordered() {
 		parent := res.Parent
 		if parent == "" {
 			parent = stackURN
@@ -80,7 +80,7 @@ func (r *Recorder) WriteJSON(w io.Writer, now time.Time) error {
 
 // WriteTree prints each top-level resource with its children, indented, then a count per type.
 func (r *Recorder) WriteTree(w io.Writer) {
-	all := r.Resources()
+	all := r.Ordered()
 	children := map[string][]*Resource{}
 	var roots []*Resource
 	for _, res := range all {

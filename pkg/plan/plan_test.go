@@ -115,3 +115,26 @@ func TestDuplicateNamesAreRefused(t *testing.T) {
 	}, rec.RunOptions(nil, nil)...)
 	require.Error(t, err)
 }
+
+func TestOrderIsStableAndTopological(t *testing.T) {
+	first := record(t).Ordered()
+	for i := 0; i < 5; i++ {
+		again := record(t).Ordered()
+		require.Len(t, again, len(first))
+		for j := range first {
+			assert.Equal(t, first[j].URN, again[j].URN)
+		}
+	}
+	pos := map[string]int{}
+	for i, r := range first {
+		pos[r.URN] = i
+	}
+	for _, r := range first {
+		if p, recorded := pos[r.Parent]; recorded { // top-level resources hang off the root stack
+			assert.Less(t, p, pos[r.URN], "%s before its parent", r.URN)
+		}
+		for _, d := range r.Dependencies {
+			assert.Less(t, pos[d], pos[r.URN], "%s before its dependency", r.URN)
+		}
+	}
+}

@@ -285,3 +285,43 @@ func plainValue(v resource.PropertyValue) any {
 	}
 	return nil
 }
+
+// Ordered returns every registration in a stable order: a resource after its parent and its dependencies
+// (as `pulumi stack export` lists them), ties broken by URN. The mock registers resources concurrently, so
+// registration order differs run to run; this order does not, and plans diff cleanly on a pull request.
+func (r *Recorder) Ordered() []*Resource {
+	all := r.Resources()
+	byURN := make(map[string]*Resource, len(all))
+	for _, res := range all {
+		byURN[res.URN] = res
+	}
+	waiting := map[string]int{}       // URN -> how many of its prerequisites are not yet placed
+	next := map[string][]*Resource{} // URN -> resources waiting on it
+	for _, res := range all {
+		for _, pre := range append([]string{res.Parent}, res.Dependencies...) {
+			if _, known := byURN[pre]; known && pre != res.URN {
+				waiting[res.URN]++
+				next[pre] = append(next[pre], res)
+			}
+		}
+	}
+	var ready []*Resource
+	for _, res := range all {
+		if waiting[res.URN] == 0 {
+			ready = append(ready, res)
+		}
+	}
+	out := make([]*Resource, 0, len(all))
+	for len(ready) > 0 {
+		sort.Slice(ready, func(i, j int) bool { return ready[i].URN < ready[j].URN })
+		res := ready[0]
+		ready = ready[1:]
+		out = append(out, res)
+		for _, n := range next[res.URN] {
+			if waiting[n.URN]--; waiting[n.URN] == 0 {
+				ready = append(ready, n)
+			}
+		}
+	}
+	return out
+}
