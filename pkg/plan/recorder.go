@@ -295,7 +295,7 @@ func (r *Recorder) Ordered() []*Resource {
 	for _, res := range all {
 		byURN[res.URN] = res
 	}
-	waiting := map[string]int{}       // URN -> how many of its prerequisites are not yet placed
+	waiting := map[string]int{}      // URN -> how many of its prerequisites are not yet placed
 	next := map[string][]*Resource{} // URN -> resources waiting on it
 	for _, res := range all {
 		for _, pre := range append([]string{res.Parent}, res.Dependencies...) {
