@@ -73,6 +73,16 @@ func compose(ctx *pulumi.Context, cfg stacks.Config) error {
 	logPrefix := "/" + cfg.Project + "/" + cfg.Stack
 	rdsLogPattern := "/aws/rds/instance/" + name + "-*"
 
+	// With GuardDuty runtime monitoring, Fargate pulls GuardDuty's agent sidecar with the execution role.
+	var agentRepositories []string
+	if cfg.Alarms.GuardDuty {
+		arn, err := observability.GuardDutyAgentRepositoryArn(cfg.Region)
+		if err != nil {
+			return err
+		}
+		agentRepositories = append(agentRepositories, arn)
+	}
+
 	// Keys, parameters and secrets first: every other component encrypts with the stack key.
 	appSecrets := map[string]pulumi.StringInput{}
 	for k, v := range cfg.Secrets.AppSecrets {
@@ -189,7 +199,7 @@ func compose(ctx *pulumi.Context, cfg stacks.Config) error {
 		CpuArchitecture:         cfg.Registry.CpuArchitecture,
 		AppImage:                pulumi.Sprintf("%s:%s", reg.AppRepositoryUrl, cfg.Service.AppImageTag),
 		NginxImage:              pulumi.Sprintf("%s:%s", reg.NginxRepositoryUrl, cfg.Service.NginxImageTag),
-		RepositoryArns:          reg.RepositoryArns,
+		RepositoryArns:          pullableRepositories(reg, agentRepositories),
 		Environment:             db.Environment,
 		Secrets:                 containerSecrets,
 		RailsEnv:                cfg.Service.RailsEnv,
@@ -281,6 +291,14 @@ func compose(ctx *pulumi.Context, cfg stacks.Config) error {
 
 // redeployAfterPasswordRotation is five minutes after data.DbPasswordRotation's one-hour window closes.
 const redeployAfterPasswordRotation = "cron(5 15 ? * SUN *)"
+
+// pullableRepositories are the repositories the execution role may pull from: the stack's own, and the
+// agents' (GuardDuty's sidecar) when one is on.
+func pullableRepositories(reg *registry.Registry, agents []string) pulumi.StringArrayOutput {
+	return reg.RepositoryArns.ApplyT(func(own []string) []string {
+		return append(append([]string{}, own...), agents...)
+	}).(pulumi.StringArrayOutput)
+}
 
 // realIpHeader is where nginx reads the client address: Cloudflare's header only while the ALB admits
 // Cloudflare alone (otherwise a client could forge it), else the ALB's X-Forwarded-For.

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/fargate-platform/fargate-platform/pkg/plan"
 )
@@ -164,4 +165,36 @@ func TestServicesRollAfterTheDatabasePasswordRotates(t *testing.T) {
 			assert.Equal(t, "UTC", s.Str("scheduleExpressionTimezone"), s.URN)
 		}
 	})
+}
+
+// TestExecutionRolePullsExactlyTheStacksImages: its own two repositories, plus GuardDuty's Fargate agent
+// where runtime monitoring is on (prod), whose sidecar Fargate pulls with the same role.
+func TestExecutionRolePullsExactlyTheStacksImages(t *testing.T) {
+	tests := []struct {
+		stack string
+		want  []string
+	}{
+		{"dev", []string{
+			"arn:aws:ecr:ap-southeast-2:123456789012:repository/fargate-platform-dev/app",
+			"arn:aws:ecr:ap-southeast-2:123456789012:repository/fargate-platform-dev/nginx",
+		}},
+		{"prod", []string{
+			"arn:aws:ecr:ap-southeast-2:123456789012:repository/fargate-platform-prod/app",
+			"arn:aws:ecr:ap-southeast-2:123456789012:repository/fargate-platform-prod/nginx",
+			"arn:aws:ecr:ap-southeast-2:005257825471:repository/aws-guardduty-agent-fargate",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.stack, func(t *testing.T) {
+			role := plans[tt.stack].Find("aws:iam/rolePolicy:RolePolicy", "fargate-platform-"+tt.stack+"-execution")
+			require.NotNil(t, role)
+			var pulls []string
+			for _, s := range policy(t, role, "policy").Statement {
+				if contains(s.Action, "ecr:BatchGetImage") {
+					pulls = append(pulls, s.Resource...)
+				}
+			}
+			assert.ElementsMatch(t, tt.want, pulls)
+		})
+	}
 }
