@@ -270,6 +270,8 @@ func compose(ctx *pulumi.Context, cfg stacks.Config) error {
 	// Stack outputs: what people and the deploy pipeline need (deploy.yml reads these names).
 	ctx.Export("url", web.Url)
 	ctx.Export("albDnsName", web.AlbDnsName)
+	ctx.Export("albArnSuffix", web.AlbArnSuffix)
+	ctx.Export("targetGroupArnSuffix", web.TargetGroupArnSuffix)
 	ctx.Export("vpcId", net.VpcId)
 	ctx.Export("privateSubnetIds", net.PrivateSubnetIds)
 	ctx.Export("serviceSecurityGroupId", net.ServiceSecurityGroupId)
