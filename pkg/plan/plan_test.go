@@ -138,3 +138,10 @@ func TestOrderIsStableAndTopological(t *testing.T) {
 		}
 	}
 }
+
+func TestStraysNamesWhatEscapesTheComponent(t *testing.T) {
+	rec := record(t)
+	assert.Empty(t, rec.Strays("test:index:Box", ""))
+	assert.Len(t, rec.Strays("test:index:Box", "role"), 1, "the bucket is not named from the prefix")
+	assert.Equal(t, []string{"0 components of type test:index:Nope, want 1"}, rec.Strays("test:index:Nope", ""))
+}

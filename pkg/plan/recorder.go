@@ -325,3 +325,23 @@ func (r *Recorder) Ordered() []*Resource {
 	}
 	return out
 }
+
+// Strays lists the resources that do not belong to the one component of type componentType: not its
+// direct child, or not named from namePrefix (two instances of a component would collide). A component's
+// tests assert it is empty.
+func (r *Recorder) Strays(componentType, namePrefix string) []string {
+	components := r.ByType(componentType)
+	if len(components) != 1 {
+		return []string{fmt.Sprintf("%d components of type %s, want 1", len(components), componentType)}
+	}
+	var out []string
+	for _, res := range r.Resources() {
+		if res == components[0] {
+			continue
+		}
+		if res.Parent != components[0].URN || !strings.HasPrefix(res.Name, namePrefix) {
+			out = append(out, res.URN)
+		}
+	}
+	return out
+}
