@@ -124,3 +124,28 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// TestKeyPoliciesKeepNothingWideButTheRootDelegation: besides the statement that delegates a key to the
+// account's IAM, no key policy allows every principal, and every service principal is held to this
+// account by a condition.
+func TestKeyPoliciesKeepNothingWideButTheRootDelegation(t *testing.T) {
+	eachStack(t, func(t *testing.T, stack string, p *plan.Recorder) {
+		for _, k := range need(t, p, "aws:kms/key:Key") {
+			delegations := 0
+			for _, s := range policy(t, k, "policy").Statement {
+				if isKeyRootDelegation(s) {
+					delegations++
+					continue
+				}
+				if s.Effect != "Allow" || s.Principal == nil {
+					continue
+				}
+				assert.NotContains(t, s.Principal.AWS, "*", "%s statement %q allows every principal", k.URN, s.Sid)
+				if len(s.Principal.Service) > 0 {
+					assert.NotEmpty(t, s.Condition, "%s statement %q: a service principal with no condition", k.URN, s.Sid)
+				}
+			}
+			assert.Equal(t, 1, delegations, "%s delegates to the account's IAM exactly once", k.URN)
+		}
+	})
+}
