@@ -233,3 +233,19 @@ func TestComplianceReportFailsNamingControlAndResource(t *testing.T) {
 	r.Write(&buf)
 	assert.Contains(t, buf.String(), "FAIL "+db.URN+" storageEncrypted = false")
 }
+
+// TestComplianceCommandExitsNonZeroOnAFail: a prod stack may accept a single-AZ database and cache by
+// config (allowSingleAzProd), but the report must then fail them, name the resource, and exit 1.
+func TestComplianceCommandExitsNonZeroOnAFail(t *testing.T) {
+	dir := t.TempDir()
+	project, err := os.ReadFile(filepath.Join(root, "Pulumi.yaml"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), project, 0o644))
+	stack := stackFile("prod", map[string]string{"allowSingleAzProd": "true", "dbMultiAz": "false", "cacheNodes": "1"})
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.single.yaml"), []byte(stack), 0o644))
+
+	res := runPlan(dir, nil, "--stack", "single", "--out", filepath.Join(dir, "p.json"), "--quiet", "--report", "compliance")
+	assert.Equal(t, 1, res.code, res.stderr)
+	assert.Contains(t, res.stdout, "FAIL A1.2")
+	assert.Regexp(t, `FAIL urn:pulumi:single::fargate-platform::fargate-platform:data:Data\$aws:rds/instance:Instance::fargate-platform-single-db multiAz = false`, res.stdout)
+}
