@@ -118,3 +118,22 @@ func policy(t *testing.T, r *plan.Resource, input string) iampolicy.Document {
 	require.NotEmpty(t, doc.Statement, r.URN)
 	return doc
 }
+
+// planVariant plans a stack of env with the given keys set (as stackFile writes them) and returns the plan.
+func planVariant(t *testing.T, env string, set map[string]string) *plan.Recorder {
+	t.Helper()
+	dir := t.TempDir()
+	project, err := os.ReadFile(filepath.Join(root, "Pulumi.yaml"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), project, 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.variant.yaml"), []byte(stackFile(env, set)), 0o644))
+	out := filepath.Join(dir, "plan.json")
+	res := runPlan(dir, nil, "--stack", "variant", "--out", out, "--quiet")
+	require.Equal(t, 0, res.code, res.stderr)
+	f, err := os.Open(out)
+	require.NoError(t, err)
+	defer f.Close()
+	p, err := plan.ReadExport(f)
+	require.NoError(t, err)
+	return p
+}

@@ -2,6 +2,7 @@ package tests
 
 import (
 	"encoding/json"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -148,4 +149,93 @@ func TestKeyPoliciesKeepNothingWideButTheRootDelegation(t *testing.T) {
 			assert.Equal(t, 1, delegations, "%s delegates to the account's IAM exactly once", k.URN)
 		}
 	})
+}
+
+// arnLike reports whether arn matches an IAM ArnLike pattern: * spans any characters, ? one.
+func arnLike(pattern, arn string) bool {
+	re := "^" + strings.NewReplacer(`\*`, ".*", `\?`, ".").Replace(regexp.QuoteMeta(pattern)) + "$"
+	return regexp.MustCompile(re).MatchString(arn)
+}
+
+// TestEveryEncryptedLogGroupIsOneTheKeyLetsLogsUse: CloudWatch Logs may use a key only for the log groups
+// its policy names (kms:EncryptionContext:aws:logs:arn); a group outside them fails to create on a real
+// `pulumi up`, which no mock would notice.
+func TestEveryEncryptedLogGroupIsOneTheKeyLetsLogsUse(t *testing.T) {
+	eachStack(t, func(t *testing.T, stack string, p *plan.Recorder) {
+		allowed := map[string][]string{} // key ARN -> log group ARN patterns
+		for _, k := range need(t, p, "aws:kms/key:Key") {
+			for _, s := range policy(t, k, "policy").Statement {
+				if s.Principal != nil && contains(s.Principal.Service, "logs.ap-southeast-2.amazonaws.com") {
+					allowed[k.Outputs["arn"].(string)] = append(allowed[k.Outputs["arn"].(string)],
+						s.Condition["ArnLike"]["kms:EncryptionContext:aws:logs:arn"]...)
+				}
+			}
+		}
+		for _, g := range need(t, p, "aws:cloudwatch/logGroup:LogGroup") {
+			arn := g.Outputs["arn"].(string)
+			covered := false
+			for _, pattern := range allowed[g.Str("kmsKeyId")] {
+				covered = covered || arnLike(pattern, arn)
+			}
+			assert.True(t, covered, "%s: the key's policy does not let CloudWatch Logs use it for %s", g.URN, arn)
+		}
+	})
+}
+
+func TestArnLike(t *testing.T) {
+	tests := []struct {
+		pattern, arn string
+		want         bool
+	}{
+		{"arn:aws:logs:r:1:log-group:/p/s/*", "arn:aws:logs:r:1:log-group:/p/s/ecs/web", true},
+		{"arn:aws:logs:r:1:log-group:/p/s/*", "arn:aws:logs:r:1:log-group:/p/other", false},
+		{"arn:aws:logs:r:1:log-group:/aws/rds/instance/x-*", "arn:aws:logs:r:1:log-group:/aws/rds/instance/x-db/upgrade", true},
+		{"arn:aws:logs:r:1:log-group:a?c", "arn:aws:logs:r:1:log-group:abc", true},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, arnLike(tt.pattern, tt.arn), tt.pattern+" ~ "+tt.arn)
+	}
+}
+
+// TestEgressGoesOnlyWhereEachTierNeeds: the only egress to an address range is HTTPS (AWS APIs, the app's
+// calls); everything else is to another security group on the one port that tier serves.
+func TestEgressGoesOnlyWhereEachTierNeeds(t *testing.T) {
+	eachStack(t, func(t *testing.T, stack string, p *plan.Recorder) {
+		ports := map[float64]int{}
+		for _, r := range need(t, p, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule") {
+			if cidr := r.Str("cidrIpv4"); cidr != "" {
+				assert.Equal(t, "0.0.0.0/0", cidr, r.URN)
+				assert.Equal(t, float64(443), r.In("fromPort"), r.URN)
+				assert.Equal(t, float64(443), r.In("toPort"), r.URN)
+				continue
+			}
+			assert.Regexp(t, `^sg-`, r.Str("referencedSecurityGroupId"), r.URN)
+			assert.Equal(t, r.In("fromPort"), r.In("toPort"), r.URN)
+			ports[r.In("fromPort").(float64)]++
+		}
+		// tasks -> Postgres, tasks -> Redis, ALB -> nginx: once each.
+		assert.Equal(t, map[float64]int{5432: 1, 6379: 1, 8080: 1}, ports)
+	})
+}
+
+// TestAStackNotBehindCloudflareOnlyTrustsTheALBsHeader: with albIngressCloudflareOnly off the ALB is open
+// to the world on 80 and 443 only, and nginx must take the client address from the X-Forwarded-For the ALB
+// appends to, since anyone could then send CF-Connecting-IP.
+func TestAStackNotBehindCloudflareOnlyTrustsTheALBsHeader(t *testing.T) {
+	p := planVariant(t, "dev", map[string]string{"albIngressCloudflareOnly": "false"})
+	world := map[float64]bool{}
+	for _, r := range need(t, p, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule") {
+		switch cidr := r.Str("cidrIpv4"); {
+		case cidr == "0.0.0.0/0":
+			world[r.In("fromPort").(float64)] = true
+		case cidr != "":
+			assert.Regexp(t, `^10\.`, cidr, "%s: only the VPC besides the world", r.URN)
+		}
+	}
+	assert.Equal(t, map[float64]bool{80: true, 443: true}, world)
+	env := map[string]string{}
+	for _, e := range nginxContainer(t, p).Environment {
+		env[e.Name] = e.Value
+	}
+	assert.Equal(t, "X-Forwarded-For", env["REAL_IP_HEADER"])
 }
