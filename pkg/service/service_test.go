@@ -551,41 +551,33 @@ func TestRolesTrustOnlyThisAccountsEcsTasks(t *testing.T) {
 }
 
 func TestExecutionRoleReadsExactlyWhatTheTasksReference(t *testing.T) {
+	// Every task pulls the stack's images, gets a registry token and writes its own logs.
+	always := []iampolicy.Statement{
+		{Sid: "PullStackImages", Effect: "Allow",
+			Action:   []string{"ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"},
+			Resource: []string{appRepo, nginxRepo}},
+		{Sid: "GetRegistryToken", Effect: "Allow", Action: []string{"ecr:GetAuthorizationToken"}, Resource: []string{"*"}},
+		{Sid: "WriteContainerLogs", Effect: "Allow", Action: []string{"logs:CreateLogStream", "logs:PutLogEvents"},
+			Resource: []string{
+				groupArn(prefix + "/ecs/web"), groupArn(prefix+"/ecs/web") + ":*",
+				groupArn(prefix + "/ecs/worker"), groupArn(prefix+"/ecs/worker") + ":*",
+				groupArn(prefix + "/ecs/migrate"), groupArn(prefix+"/ecs/migrate") + ":*",
+			}},
+	}
 	tests := []struct {
 		name string
 		give func(*Args)
 		want []iampolicy.Statement
 	}{
-		{"parameters and secrets", func(*Args) {}, []iampolicy.Statement{
-			{Sid: "PullStackImages", Effect: "Allow",
-				Action:   []string{"ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"},
-				Resource: []string{appRepo, nginxRepo}},
-			{Sid: "GetRegistryToken", Effect: "Allow", Action: []string{"ecr:GetAuthorizationToken"}, Resource: []string{"*"}},
-			{Sid: "WriteContainerLogs", Effect: "Allow", Action: []string{"logs:CreateLogStream", "logs:PutLogEvents"},
-				Resource: []string{
-					groupArn(prefix + "/ecs/web"), groupArn(prefix+"/ecs/web") + ":*",
-					groupArn(prefix + "/ecs/worker"), groupArn(prefix+"/ecs/worker") + ":*",
-					groupArn(prefix + "/ecs/migrate"), groupArn(prefix+"/ecs/migrate") + ":*",
-				}},
-			{Sid: "ReadParameters", Effect: "Allow", Action: []string{"ssm:GetParameters"}, Resource: []string{paramArn}},
+		{"parameters and secrets", func(*Args) {}, append(always[:len(always):len(always)],
+			iampolicy.Statement{Sid: "ReadParameters", Effect: "Allow", Action: []string{"ssm:GetParameters"}, Resource: []string{paramArn}},
 			// DB_PASSWORD and DB_USERNAME are keys of one secret: it is listed once.
-			{Sid: "ReadSecrets", Effect: "Allow", Action: []string{"secretsmanager:GetSecretValue"}, Resource: []string{dbSecretArn, redisArn}},
-			{Sid: "DecryptSecrets", Effect: "Allow", Action: []string{"kms:Decrypt"}, Resource: []string{keyArn},
+			iampolicy.Statement{Sid: "ReadSecrets", Effect: "Allow", Action: []string{"secretsmanager:GetSecretValue"}, Resource: []string{dbSecretArn, redisArn}},
+			iampolicy.Statement{Sid: "DecryptSecrets", Effect: "Allow", Action: []string{"kms:Decrypt"}, Resource: []string{keyArn},
 				Condition: iampolicy.Condition{"StringEquals": {"kms:ViaService": {
 					"ssm.ap-southeast-2.amazonaws.com", "secretsmanager.ap-southeast-2.amazonaws.com"}}}},
-		}},
-		{"no secrets: nothing to read or decrypt", func(a *Args) { a.Secrets = nil }, []iampolicy.Statement{
-			{Sid: "PullStackImages", Effect: "Allow",
-				Action:   []string{"ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"},
-				Resource: []string{appRepo, nginxRepo}},
-			{Sid: "GetRegistryToken", Effect: "Allow", Action: []string{"ecr:GetAuthorizationToken"}, Resource: []string{"*"}},
-			{Sid: "WriteContainerLogs", Effect: "Allow", Action: []string{"logs:CreateLogStream", "logs:PutLogEvents"},
-				Resource: []string{
-					groupArn(prefix + "/ecs/web"), groupArn(prefix+"/ecs/web") + ":*",
-					groupArn(prefix + "/ecs/worker"), groupArn(prefix+"/ecs/worker") + ":*",
-					groupArn(prefix + "/ecs/migrate"), groupArn(prefix+"/ecs/migrate") + ":*",
-				}},
-		}},
+		)},
+		{"no secrets: nothing to read or decrypt", func(a *Args) { a.Secrets = nil }, always},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
