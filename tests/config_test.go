@@ -26,13 +26,10 @@ func TestBadConfigRegistersNothing(t *testing.T) {
 	var tests []invalidCase
 	require.NoError(t, yaml.Unmarshal(b, &tests))
 	require.GreaterOrEqual(t, len(tests), 25)
-	project, err := os.ReadFile(filepath.Join(root, "Pulumi.yaml"))
-	require.NoError(t, err)
 
 	for _, tt := range tests {
 		t.Run(tt.Name, func(t *testing.T) {
-			dir := t.TempDir()
-			require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), project, 0o644))
+			dir := projectDir(t)
 			env := "dev"
 			if e, ok := tt.Set["environment"]; ok {
 				env = e

@@ -119,16 +119,30 @@ func policy(t *testing.T, r *plan.Resource, input string) iampolicy.Document {
 	return doc
 }
 
-// planVariant plans a stack of env with the given keys set (as stackFile writes them) and returns the plan.
-func planVariant(t *testing.T, env string, set map[string]string) *plan.Recorder {
+// projectDir returns a new directory holding the project's Pulumi.yaml, for a stack file of a test's own.
+func projectDir(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
 	project, err := os.ReadFile(filepath.Join(root, "Pulumi.yaml"))
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), project, 0o644))
+	return dir
+}
+
+// variantDir writes a stack "variant" of env with the given keys set (as stackFile writes them) beside
+// Pulumi.yaml in a new directory, and returns it.
+func variantDir(t *testing.T, env string, set map[string]string) string {
+	t.Helper()
+	dir := projectDir(t)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.variant.yaml"), []byte(stackFile(env, set)), 0o644))
-	out := filepath.Join(dir, "plan.json")
-	res := runPlan(dir, nil, "--stack", "variant", "--out", out, "--quiet")
+	return dir
+}
+
+// readPlan plans stack in dir and reads the plan back.
+func readPlan(t *testing.T, dir, stack string) *plan.Recorder {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "plan.json")
+	res := runPlan(dir, nil, "--stack", stack, "--out", out, "--quiet")
 	require.Equal(t, 0, res.code, res.stderr)
 	f, err := os.Open(out)
 	require.NoError(t, err)
@@ -136,4 +150,10 @@ func planVariant(t *testing.T, env string, set map[string]string) *plan.Recorder
 	p, err := plan.ReadExport(f)
 	require.NoError(t, err)
 	return p
+}
+
+// planVariant plans a variant stack (see variantDir).
+func planVariant(t *testing.T, env string, set map[string]string) *plan.Recorder {
+	t.Helper()
+	return readPlan(t, variantDir(t, env, set), "variant")
 }

@@ -19,11 +19,7 @@ const passphrase = "correct horse battery staple"
 // would) whose appSecrets hold values, and returns its directory.
 func secretStack(t *testing.T, env string, values map[string]string) string {
 	t.Helper()
-	dir := t.TempDir()
-	project, err := os.ReadFile(filepath.Join(root, "Pulumi.yaml"))
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), project, 0o644))
-
+	dir := projectDir(t)
 	salt := []byte("0123456789abcdef")
 	crypter := config.NewSymmetricCrypterFromPassphrase(passphrase, salt)
 	check, err := crypter.EncryptValue(context.Background(), "pulumi")

@@ -214,14 +214,7 @@ func TestComplianceReportPassesForEveryStack(t *testing.T) {
 // TestComplianceReportFailsNamingControlAndResource breaks one control on purpose in a copy of the prod
 // plan: the report must fail, naming the control, the check and the resource.
 func TestComplianceReportFailsNamingControlAndResource(t *testing.T) {
-	out := filepath.Join(t.TempDir(), "prod.json")
-	res := runPlan(root, nil, "--stack", "prod", "--out", out, "--quiet")
-	require.Equal(t, 0, res.code, res.stderr)
-	f, err := os.Open(out)
-	require.NoError(t, err)
-	defer f.Close()
-	p, err := plan.ReadExport(f)
-	require.NoError(t, err)
+	p := readPlan(t, root, "prod") // a copy of its own: the test changes it
 
 	db := need(t, p, "aws:rds/instance:Instance")[0]
 	db.Inputs["storageEncrypted"] = false
@@ -237,15 +230,9 @@ func TestComplianceReportFailsNamingControlAndResource(t *testing.T) {
 // TestComplianceCommandExitsNonZeroOnAFail: a prod stack may accept a single-AZ database and cache by
 // config (allowSingleAzProd), but the report must then fail them, name the resource, and exit 1.
 func TestComplianceCommandExitsNonZeroOnAFail(t *testing.T) {
-	dir := t.TempDir()
-	project, err := os.ReadFile(filepath.Join(root, "Pulumi.yaml"))
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), project, 0o644))
-	stack := stackFile("prod", map[string]string{"allowSingleAzProd": "true", "dbMultiAz": "false", "cacheNodes": "1"})
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.single.yaml"), []byte(stack), 0o644))
-
-	res := runPlan(dir, nil, "--stack", "single", "--out", filepath.Join(dir, "p.json"), "--quiet", "--report", "compliance")
+	dir := variantDir(t, "prod", map[string]string{"allowSingleAzProd": "true", "dbMultiAz": "false", "cacheNodes": "1"})
+	res := runPlan(dir, nil, "--stack", "variant", "--out", filepath.Join(dir, "p.json"), "--quiet", "--report", "compliance")
 	assert.Equal(t, 1, res.code, res.stderr)
 	assert.Contains(t, res.stdout, "FAIL A1.2")
-	assert.Regexp(t, `FAIL urn:pulumi:single::fargate-platform::fargate-platform:data:Data\$aws:rds/instance:Instance::fargate-platform-single-db multiAz = false`, res.stdout)
+	assert.Regexp(t, `FAIL urn:pulumi:variant::fargate-platform::fargate-platform:data:Data\$aws:rds/instance:Instance::fargate-platform-variant-db multiAz = false`, res.stdout)
 }
