@@ -20,14 +20,19 @@ type Document struct {
 }
 
 // Statement is one statement. Resource and Action are always lists, so a reader never meets the
-// string-or-list ambiguity of hand-written JSON.
+// string-or-list ambiguity of hand-written JSON. A statement names either Action or NotAction, and
+// either Resource or NotResource (or neither, in a trust policy); NotAction and NotResource match
+// everything except what they list
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notaction.html).
 type Statement struct {
-	Sid       string     `json:"Sid,omitempty"`
-	Effect    string     `json:"Effect"`
-	Principal *Principal `json:"Principal,omitempty"`
-	Action    []string   `json:"Action"`
-	Resource  []string   `json:"Resource,omitempty"`
-	Condition Condition  `json:"Condition,omitempty"`
+	Sid         string     `json:"Sid,omitempty"`
+	Effect      string     `json:"Effect"`
+	Principal   *Principal `json:"Principal,omitempty"`
+	Action      []string   `json:"Action,omitempty"`
+	NotAction   []string   `json:"NotAction,omitempty"`
+	Resource    []string   `json:"Resource,omitempty"`
+	NotResource []string   `json:"NotResource,omitempty"`
+	Condition   Condition  `json:"Condition,omitempty"`
 }
 
 // Principal names who a resource or trust policy is about.

@@ -28,3 +28,12 @@ func TestParseRejectsWhatIsNotADocument(t *testing.T) {
 	_, err := Parse(`{"Statement": "not a list"}`)
 	assert.Error(t, err)
 }
+
+func TestNotActionAndNotResourceReplaceActionAndResource(t *testing.T) {
+	s := Statement{Sid: "DenyOutsideRegions", Effect: "Deny", NotAction: []string{"iam:*"}, NotResource: []string{"arn:aws:s3:::b"}}
+	doc := New(s)
+	assert.Equal(t, `{"Version":"2012-10-17","Statement":[{"Sid":"DenyOutsideRegions","Effect":"Deny","NotAction":["iam:*"],"NotResource":["arn:aws:s3:::b"]}]}`, doc.JSON())
+	back, err := Parse(doc.JSON())
+	require.NoError(t, err)
+	assert.Equal(t, doc, back)
+}
