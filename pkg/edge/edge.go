@@ -139,7 +139,7 @@ func (a *Args) withDefaults(name string) (Args, error) {
 	}
 	switch {
 	case name == "" || len(name) > 24:
-		return out, fmt.Errorf("edge: name %q: want 1 to 24 characters (the ALB is named after it and ALB names stop at 32; the target group is auto-named and truncated to 32)", name)
+		return out, fmt.Errorf("edge: name %q: want 1 to 24 characters (the ALB is named after it, and the target group and trust store are auto-named from it plus 8 characters: all three stop at 32)", name)
 	case out.VpcId == nil || out.PublicSubnetIds == nil || out.ServiceSecurityGroupId == nil:
 		return out, fmt.Errorf("edge: VpcId, PublicSubnetIds and ServiceSecurityGroupId are required")
 	case len(out.Domain) > 253 || !hostname.MatchString(out.Domain):
@@ -220,7 +220,11 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 
 	// The web task's nginx, registered by IP (Fargate's awsvpc mode). Health: 2 passes in, 3 failures out,
 	// every 15 s; 30 s of draining instead of the default 300 keeps deploys quick (Rails requests are short).
-	tg, err := lb.NewTargetGroup(ctx, name+"-web", &lb.TargetGroupArgs{
+	// Auto-named, so a replacement never waits for the old name: pulumi-aws names it <logical name>-<7 hex>
+	// and refuses (does not truncate) more than 32 characters, so its logical name is the component's (at
+	// most 24). It was "<name>-web", 33 characters for fargate-platform-prod; the alias keeps a deployed
+	// group.
+	tg, err := lb.NewTargetGroup(ctx, name, &lb.TargetGroupArgs{
 		Port:                pulumi.Int(a.ContainerPort),
 		Protocol:            pulumi.String("HTTP"),
 		ProtocolVersion:     pulumi.String("HTTP1"),
@@ -239,7 +243,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			UnhealthyThreshold: pulumi.Int(3),
 		},
 		Tags: pulumi.StringMap{"Name": pulumi.String(name + "-web")},
-	}, parent)
+	}, parent, pulumi.Aliases([]pulumi.Alias{{Name: pulumi.String(name + "-web")}}))
 	if err != nil {
 		return nil, err
 	}
@@ -504,12 +508,13 @@ func originPulls(ctx *pulumi.Context, name string, a Args, parent pulumi.Resourc
 		return nil, nil, err
 	}
 	// The trust store pins the object version, so a new CA bundle updates the store instead of going unseen.
-	store, err := lb.NewTrustStore(ctx, name+"-aop", &lb.TrustStoreArgs{
+	// Auto-named within 32 characters like the target group, hence the component's name as logical name.
+	store, err := lb.NewTrustStore(ctx, name, &lb.TrustStoreArgs{
 		CaCertificatesBundleS3Bucket:        obj.Bucket,
 		CaCertificatesBundleS3Key:           obj.Key,
 		CaCertificatesBundleS3ObjectVersion: obj.VersionId,
 		Tags:                                pulumi.StringMap{"Name": pulumi.String(name + "-cloudflare-origin-pull")},
-	}, parent)
+	}, parent, pulumi.Aliases([]pulumi.Alias{{Name: pulumi.String(name + "-aop")}}))
 	if err != nil {
 		return nil, nil, err
 	}

@@ -109,7 +109,7 @@ func TestListeners(t *testing.T) {
 			rec := run(t, tt.give, "ap-southeast-2")
 			require.Len(t, rec.ByType(tListener), 2)
 			alb := one(t, rec, tAlb, "fp-test-alb")
-			tg := one(t, rec, tTargetGroup, "fp-test-web")
+			tg := one(t, rec, tTargetGroup, "fp-test")
 			cert := one(t, rec, tCert, "fp-test-cert")
 
 			http := one(t, rec, tListener, "fp-test-http")
@@ -572,7 +572,7 @@ func TestTargetGroupArnWaitsForTheHttpsListener(t *testing.T) {
 	}, rec.RunOptions(nil, nil)...)
 	require.NoError(t, err)
 
-	tg := one(t, rec, tTargetGroup, "fp-test-web")
+	tg := one(t, rec, tTargetGroup, "fp-test")
 	alb := one(t, rec, tAlb, "fp-test-alb")
 	consumer := one(t, rec, "aws:ssm/parameter:Parameter", "consumer-tg")
 	assert.Equal(t, tg.Outputs["arn"], consumer.In("description"))
@@ -580,7 +580,7 @@ func TestTargetGroupArnWaitsForTheHttpsListener(t *testing.T) {
 
 	label := one(t, rec, "aws:ssm/parameter:Parameter", "consumer-label")
 	assert.Equal(t, fmt.Sprintf("%s/%s", alb.Outputs["arnSuffix"], tg.Outputs["arnSuffix"]), label.Str("description"))
-	assert.Regexp(t, `^app/fp-test/[0-9a-f]+/targetgroup/fp-test-web-[0-9a-f]+/[0-9a-f]+$`, label.Str("description"))
+	assert.Regexp(t, `^app/fp-test/[0-9a-f]+/targetgroup/fp-test-[0-9a-f]+/[0-9a-f]+$`, label.Str("description"))
 	assert.Equal(t, "https://app.example.com", one(t, rec, "aws:ssm/parameter:Parameter", "consumer-url").Str("description"))
 }
 
