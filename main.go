@@ -18,6 +18,7 @@ import (
 	"os"
 	"sort"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/constant"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/fargate-platform/fargate-platform/pkg/compliance"
@@ -35,15 +36,17 @@ import (
 
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == "plan" {
-		os.Exit(planCommand().Run(os.Args[2:]))
+		os.Exit(planCommand(&run{}).Run(os.Args[2:]))
 	}
-	pulumi.Run(program)
+	r := &run{}
+	pulumi.Run(r.up, r.capture)
 }
 
 // planCommand is `go run . plan`: this program under the recording mock.
-func planCommand() plan.Command {
+func planCommand(r *run) plan.Command {
 	return plan.Command{
-		Program: program,
+		Program:    r.program,
+		RunOptions: []pulumi.RunOption{r.capture},
 		IsConfigError: func(err error) bool {
 			var bad stacks.Errors
 			return errors.As(err, &bad)
@@ -58,13 +61,42 @@ func planCommand() plan.Command {
 	}
 }
 
+// run is one run of the program and the config it was handed.
+type run struct{ in stacks.Input }
+
+// capture is the pulumi.RunOption that hands the program its config: pulumi.RunInfo's Config and
+// ConfigSecretKeys, as the engine fills them (PULUMI_CONFIG, PULUMI_CONFIG_SECRET_KEYS) or the plan's
+// mock after it. pulumi.Context looks a key up (GetConfig, IsConfigSecret) but cannot list the keys, and
+// refusing a misspelt key needs the list; an option sees the same RunInfo the Context is made from.
+func (r *run) capture(ri *pulumi.RunInfo) {
+	r.in = stacks.Input{Values: ri.Config, SecretKeys: ri.ConfigSecretKeys}
+}
+
 // program reads and validates the whole stack config before registering anything, then composes.
-func program(ctx *pulumi.Context) error {
-	cfg, err := stacks.Load(ctx.Project(), ctx.Stack(), ctx.GetConfig)
+func (r *run) program(ctx *pulumi.Context) error {
+	cfg, err := stacks.Load(ctx.Project(), ctx.Stack(), r.in)
 	if err != nil {
 		return err
 	}
 	return compose(ctx, cfg)
+}
+
+// up is the program as `pulumi up` runs it. pulumi.Run would log a bad config as "an unhandled error
+// occurred: program failed: 1 error occurred: * stack config has ...". A bad config is the user's to fix,
+// so up logs its problems once, as they are, and ends the run as pulumi.Run does after logging: exit
+// status 32, which the Go language host reads as "the program already reported its error" and adds
+// nothing (sdk/go/pulumi/run.go Run; pulumi-language-go runProgram).
+func (r *run) up(ctx *pulumi.Context) error {
+	err := r.program(ctx)
+	var bad stacks.Errors
+	if !errors.As(err, &bad) {
+		return err
+	}
+	if logErr := ctx.Log.Error(bad.Error(), nil); logErr != nil {
+		return err // not logged: pulumi.Run reports it its own way
+	}
+	os.Exit(constant.ExitStatusLoggedError)
+	return nil
 }
 
 func compose(ctx *pulumi.Context, cfg stacks.Config) error {

@@ -8,18 +8,21 @@ import (
 	"strings"
 )
 
-// Lookup returns the raw value of a fully qualified config key ("fargate-platform:vpcCidr", "aws:region")
-// and whether it is set. Arrays and objects arrive as JSON, as Pulumi passes them to programs.
-// pulumi.Context.GetConfig is one; tests pass a map.
-type Lookup func(key string) (string, bool)
-
-// Load reads every key of project through get, fills the environment's defaults and validates the
-// result. On any bad value it returns every problem at once as Errors, and a Config that must not be
-// used.
-func Load(project, stack string, get Lookup) (Config, error) {
-	r := &reader{get: get, ns: project}
+// Load reads every key of project from in, fills the environment's defaults and validates the result.
+// On any problem (a key Pulumi.yaml does not declare, a secret in clear text, a value of the wrong type
+// or a value validation refuses) it returns every problem at once as Errors, and a Config that must not
+// be used.
+func Load(project, stack string, in Input) (Config, error) {
+	r := &reader{
+		get:     func(k string) (string, bool) { v, ok := in.Values[k]; return v, ok },
+		ns:      project,
+		stack:   stack,
+		project: project,
+	}
 	c := r.read(project, stack)
-	errs := append(Errors(r.errs), c.Validate()...)
+	errs := checkKeys(project, stack, in)
+	errs = append(errs, r.errs...)
+	errs = append(errs, c.Validate()...)
 	if len(errs) > 0 {
 		return c, errs
 	}
@@ -27,9 +30,9 @@ func Load(project, stack string, get Lookup) (Config, error) {
 }
 
 // Keys lists every config key Load reads, fully qualified, sorted. Pulumi.yaml must declare each
-// project key; a test holds the two together.
+// project key; a test holds the two together. A key of the project that is not listed is refused.
 func Keys(project string) []string {
-	r := &reader{get: func(string) (string, bool) { return "", false }, ns: project}
+	r := &reader{get: func(string) (string, bool) { return "", false }, ns: project, project: project}
 	r.read(project, "keys")
 	sort.Strings(r.keys)
 	return r.keys
@@ -156,79 +159,145 @@ func (r *reader) read(project, stack string) Config {
 	return c
 }
 
-// reader reads typed values and records parse errors and the keys it touched.
+// reader reads typed values and records the keys it touched and every value it cannot take as given.
 type reader struct {
-	get  Lookup
-	ns   string
-	errs []error
-	keys []string
+	get     func(key string) (string, bool)
+	ns      string
+	stack   string
+	project string
+	errs    []error
+	keys    []string
 }
 
-func (r *reader) raw(ns, key string) (string, bool) {
+// raw returns the value of ns:key, whether it is set, and whether it was already refused. Surrounding
+// spaces and newlines are refused (YAML keeps them inside quotes and `pulumi config set` keeps them all,
+// and an endpoint, tag or secret with a trailing space is never what was meant); the rest of the reading
+// goes on with the trimmed value, so one mistake makes one message.
+func (r *reader) raw(ns, key string) (v string, set, refused bool) {
 	full := ns + ":" + key
 	r.keys = append(r.keys, full)
-	return r.get(full)
+	v, set = r.get(full)
+	if !set {
+		return "", false, false
+	}
+	t := strings.TrimSpace(v)
+	switch {
+	case t == v:
+		return v, true, false
+	case t == "":
+		r.bad(ns, key, v, fmt.Sprintf("a value, not only spaces (or no key at all: pulumi config rm %s -s %s)", key, r.stack))
+	case isSecret(r.project, full):
+		r.bad(ns, key, v, "no leading or trailing spaces or newlines")
+	default:
+		r.bad(ns, key, v, fmt.Sprintf("no leading or trailing spaces or newlines: set it to %q", t))
+	}
+	return t, true, true
 }
 
+// bad records a value the reader refuses, printing it unless the key holds a secret.
+func (r *reader) bad(ns, key, value, allowed string) {
+	if isSecret(r.project, ns+":"+key) {
+		value = "(secret)"
+	}
+	if ns != r.ns {
+		key = ns + ":" + key
+	}
+	r.errs = append(r.errs, &FieldError{Key: key, Value: value, Allowed: allowed})
+}
+
+// strNS reads a string. An empty value where the default is not empty, and a list or an object where one
+// string belongs, are refused: both would otherwise reach Validate as a value nobody chose.
 func (r *reader) strNS(ns, key, def string) string {
-	v, ok := r.raw(ns, key)
-	if !ok {
+	v, set, refused := r.raw(ns, key)
+	switch {
+	case !set:
+		return def
+	case v == "" && def != "":
+		if !refused {
+			r.bad(ns, key, v, fmt.Sprintf("a value; to take the default (%s), remove the key: pulumi config rm %s -s %s",
+				def, key, r.stack))
+		}
+		return def
+	case (strings.HasPrefix(v, "[") || strings.HasPrefix(v, "{")) && json.Valid([]byte(v)):
+		r.bad(ns, key, v, "one string, not a list or an object")
 		return def
 	}
-	return strings.TrimSpace(v)
+	return v
 }
 
 func (r *reader) str(key, def string) string { return r.strNS(r.ns, key, def) }
 
 func (r *reader) integer(key string, def int) int {
-	v, ok := r.raw(r.ns, key)
-	if !ok {
+	v, set, refused := r.raw(r.ns, key)
+	if !set {
 		return def
 	}
-	n, err := strconv.Atoi(strings.TrimSpace(v))
+	n, err := strconv.Atoi(v)
 	if err != nil {
-		r.errs = append(r.errs, &FieldError{Key: key, Value: v, Allowed: "a whole number"})
+		if !refused {
+			r.bad(r.ns, key, v, "a whole number")
+		}
 		return def
 	}
 	return n
 }
 
+// boolean accepts true and false only: strconv.ParseBool would also take 1, 0, t and F, so a number
+// typed where a boolean is declared would pass as one.
 func (r *reader) boolean(key string, def bool) bool {
-	v, ok := r.raw(r.ns, key)
-	if !ok {
+	v, set, refused := r.raw(r.ns, key)
+	switch {
+	case !set:
 		return def
+	case v == "true":
+		return true
+	case v == "false":
+		return false
 	}
-	b, err := strconv.ParseBool(strings.TrimSpace(v))
-	if err != nil {
-		r.errs = append(r.errs, &FieldError{Key: key, Value: v, Allowed: "true or false"})
-		return def
+	if !refused {
+		r.bad(r.ns, key, v, "true or false")
 	}
-	return b
+	return def
 }
 
 func (r *reader) list(key string, def []string) []string {
-	v, ok := r.raw(r.ns, key)
-	if !ok {
+	v, set, refused := r.raw(r.ns, key)
+	if !set {
 		return def
 	}
 	var out []string
-	if err := json.Unmarshal([]byte(v), &out); err != nil {
-		r.errs = append(r.errs, &FieldError{Key: key, Value: v, Allowed: "a list of strings"})
+	if !strings.HasPrefix(v, "[") || json.Unmarshal([]byte(v), &out) != nil {
+		if !refused {
+			r.bad(r.ns, key, v, "a list of strings, such as [a, b] in the stack file")
+		}
 		return def
+	}
+	for i, item := range out {
+		if t := strings.TrimSpace(item); t != item {
+			r.bad(r.ns, key, item, fmt.Sprintf("items without leading or trailing spaces or newlines: %q", t))
+			out[i] = t
+		}
 	}
 	return out
 }
 
 func (r *reader) object(key string) map[string]string {
-	v, ok := r.raw(r.ns, key)
-	if !ok {
+	v, set, refused := r.raw(r.ns, key)
+	if !set {
 		return map[string]string{}
 	}
 	out := map[string]string{}
-	if err := json.Unmarshal([]byte(v), &out); err != nil {
-		// Never echo the value: this key holds secrets.
-		r.errs = append(r.errs, &FieldError{Key: key, Value: "(secret)", Allowed: "an object of NAME: string"})
+	if !strings.HasPrefix(v, "{") || json.Unmarshal([]byte(v), &out) != nil {
+		if !refused {
+			r.bad(r.ns, key, v, fmt.Sprintf("an object of NAME: string, each set with `pulumi config set --secret --path '%s.NAME' <value>`", key))
+		}
 		return map[string]string{}
+	}
+	for _, name := range sortedKeys(out) {
+		if value := out[name]; strings.TrimSpace(value) != value {
+			r.bad(r.ns, key+"."+name, value, "no leading or trailing spaces or newlines")
+			out[name] = strings.TrimSpace(value)
+		}
 	}
 	return out
 }
@@ -296,11 +365,14 @@ func (e *FieldError) Error() string {
 // Errors is every problem Load found, reported together.
 type Errors []error
 
+// Error lists the problems once, one a line, each naming its key; set a value with `pulumi config set`,
+// remove a key with `pulumi config rm`.
 func (e Errors) Error() string {
 	lines := make([]string, len(e))
 	for i, err := range e {
 		lines[i] = "  - " + err.Error()
 	}
-	return fmt.Sprintf("stack config has %d problem(s); fix them with `pulumi config set <key> <value>`:\n%s",
+	return fmt.Sprintf("stack config has %d problem(s):\n%s\n"+
+		"Fix each with `pulumi config set <key> <value>` (`--secret` for a secret) or `pulumi config rm <key>`.",
 		len(e), strings.Join(lines, "\n"))
 }

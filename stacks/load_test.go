@@ -1,6 +1,7 @@
 package stacks
 
 import (
+	"encoding/json"
 	"os"
 	"sort"
 	"strings"
@@ -22,7 +23,7 @@ func valid(env string) map[string]string {
 		project + ":cloudflareZoneId":         "023e105f4ecef8ad9ca31a8372d0c353",
 		project + ":appImageTag":              "3f9c2a1",
 		project + ":nginxImageTag":            "3f9c2a1",
-		project + ":appSecrets":               `{"SECRET_KEY_BASE":"s3cr3t"}`,
+		project + ":appSecrets":               `{"SECRET_KEY_BASE":{"secure":"AAABAExampleCiphertext"}}`,
 		project + ":alarmEmails":              `["ops@example.com"]`,
 		project + ":scheduleScaleToZero":      map[bool]string{true: "false", false: "true"}[Environment(env).IsProd()],
 		project + ":redisAuthTokenVersion":    "1",
@@ -31,8 +32,45 @@ func valid(env string) map[string]string {
 	}
 }
 
-func lookup(m map[string]string) Lookup {
-	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
+// input is cfg as `plan` hands it to the program after reading a stack file holding it: a value written
+// {"secure": ...} (a ciphertext) reads as "[secret]" and its key is secret; an object with such values is
+// secret as a whole and each of them by path.
+func input(cfg map[string]string) Input {
+	in := Input{Values: map[string]string{}}
+	for k, v := range cfg {
+		var obj map[string]any
+		if json.Unmarshal([]byte(v), &obj) != nil {
+			in.Values[k] = v
+			continue
+		}
+		if isCiphertext(obj) {
+			in.Values[k] = "[secret]"
+			in.SecretKeys = append(in.SecretKeys, k)
+			continue
+		}
+		secure := false
+		for name, leaf := range obj {
+			if m, ok := leaf.(map[string]any); ok && isCiphertext(m) {
+				obj[name] = "[secret]"
+				in.SecretKeys = append(in.SecretKeys, k+"."+name)
+				secure = true
+			}
+		}
+		if secure {
+			in.SecretKeys = append(in.SecretKeys, k)
+		}
+		b, err := json.Marshal(obj)
+		if err != nil {
+			panic(err)
+		}
+		in.Values[k] = string(b)
+	}
+	return in
+}
+
+func isCiphertext(m map[string]any) bool {
+	_, ok := m["secure"]
+	return ok && len(m) == 1
 }
 
 // InvalidCase is one entry of testdata/invalid.yaml.
@@ -55,7 +93,7 @@ func invalidCases(t *testing.T) []InvalidCase {
 func TestValidStacksLoad(t *testing.T) {
 	for _, env := range []string{"dev", "staging", "prod"} {
 		t.Run(env, func(t *testing.T) {
-			_, err := Load(project, env, lookup(valid(env)))
+			_, err := Load(project, env, input(valid(env)))
 			require.NoError(t, err)
 		})
 	}
@@ -75,7 +113,7 @@ func TestInvalidConfigIsRejectedWithKeyValueAndWhatIsAllowed(t *testing.T) {
 				}
 				cfg[k] = v
 			}
-			_, err := Load(project, "dev", lookup(cfg))
+			_, err := Load(project, "dev", input(cfg))
 			require.Error(t, err)
 			var errs Errors
 			require.ErrorAs(t, err, &errs)
@@ -89,7 +127,7 @@ func TestEveryProblemIsReportedAtOnce(t *testing.T) {
 	cfg[project+":vpcCidr"] = "8.8.8.0/24"
 	cfg[project+":dbMultiAz"] = "false"
 	cfg[project+":webCpu"] = "3000"
-	_, err := Load(project, "prod", lookup(cfg))
+	_, err := Load(project, "prod", input(cfg))
 	var errs Errors
 	require.ErrorAs(t, err, &errs)
 	keys := []string{}
@@ -103,7 +141,7 @@ func TestEveryProblemIsReportedAtOnce(t *testing.T) {
 func TestSecretValuesAreNeverEchoed(t *testing.T) {
 	cfg := valid("dev")
 	cfg[project+":appSecrets"] = `{"SECRET_KEY_BASE": 42}` // not a string: a parse error
-	_, err := Load(project, "dev", lookup(cfg))
+	_, err := Load(project, "dev", input(cfg))
 	require.Error(t, err)
 	assert.NotContains(t, err.Error(), "42")
 	assert.Contains(t, err.Error(), `appSecrets: "(secret)" is not allowed`)
@@ -120,7 +158,7 @@ func TestEnvironmentDefaults(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.give, func(t *testing.T) {
-			c, err := Load(project, tt.give, lookup(valid(tt.give)))
+			c, err := Load(project, tt.give, input(valid(tt.give)))
 			require.NoError(t, err)
 			got := []any{c.Network.Cidr, c.Network.AzCount, c.Network.NatStrategy, c.Network.Endpoints,
 				c.LogRetentionDays, c.Database.InstanceClass, c.Database.MultiAz, c.Database.DeletionProtection,
@@ -135,7 +173,7 @@ func TestEnvironmentDefaults(t *testing.T) {
 func TestRedisEngineDefaultsToItsLastVersion(t *testing.T) {
 	cfg := valid("dev")
 	cfg[project+":cacheEngine"] = "redis"
-	c, err := Load(project, "dev", lookup(cfg))
+	c, err := Load(project, "dev", input(cfg))
 	require.NoError(t, err)
 	assert.Equal(t, "7.1", c.Cache.EngineVersion)
 	assert.Equal(t, "redis7", CacheVersions["redis"][c.Cache.EngineVersion])

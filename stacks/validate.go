@@ -281,7 +281,7 @@ func (a Alarms) validate(v *validator) {
 	}
 	if a.WebhookUrl != "" {
 		u, err := url.Parse(a.WebhookUrl)
-		v.check(err == nil && u.Scheme == "https" && u.Host != "", "alarmWebhookUrl", "(redacted)",
+		v.check(err == nil && u.Scheme == "https" && u.Host != "", "alarmWebhookUrl", "(secret)",
 			"an https:// URL")
 	}
 	v.between("alarmCpuPercent", a.CpuPercent, 1, 100)

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -16,6 +17,9 @@ type Command struct {
 	Dir string
 	// Program is the Pulumi program, the same function `pulumi up` runs.
 	Program pulumi.RunFunc
+	// RunOptions are given to every run after the mock's own, as `pulumi up` gives them to pulumi.Run
+	// (the program's capture of the config it is handed).
+	RunOptions []pulumi.RunOption
 	// IsConfigError tells a bad stack config (exit 2, message only) from a program failure (exit 1).
 	IsConfigError func(error) bool
 	// Reports are extra checks over the recorded plan, chosen with --report NAME; each writes its result
@@ -71,6 +75,11 @@ func (c Command) Run(args []string) int {
 	rec, err := c.Plan(sc)
 	if err != nil {
 		if c.IsConfigError != nil && c.IsConfigError(err) {
+			// pulumi.RunErr wraps the program's error in a list of one ("1 error occurred: * ..."): print
+			// the innermost error that is still the config error, which lists its problems itself.
+			for inner := errors.Unwrap(err); inner != nil && c.IsConfigError(inner); inner = errors.Unwrap(inner) {
+				err = inner
+			}
 			fmt.Fprintf(stderr, "plan: stack %s: %v\n", *stack, err)
 			return 2
 		}
@@ -119,7 +128,7 @@ func (c Command) Run(args []string) int {
 func (c Command) Plan(sc StackConfig) (*Recorder, error) {
 	region := sc.Values["aws:region"]
 	rec := NewRecorder(sc.Project, sc.Stack, region)
-	if err := pulumi.RunErr(c.Program, rec.RunOptions(sc.Values, sc.SecretKeys)...); err != nil {
+	if err := pulumi.RunErr(c.Program, append(rec.RunOptions(sc.Values, sc.SecretKeys), c.RunOptions...)...); err != nil {
 		return rec, err
 	}
 	return rec, nil

@@ -17,10 +17,16 @@ import (
 
 // StackConfig is a stack's config as the Pulumi CLI would hand it to the program.
 type StackConfig struct {
-	Project    string
-	Stack      string
-	Values     map[string]string // fully qualified keys; objects and arrays as JSON
+	Project string
+	Stack   string
+	Values  map[string]string // fully qualified keys; objects and arrays as JSON
+	// SecretKeys are the keys with a secure value, as the engine lists them to a program (an object counts
+	// as a whole when any of its values is secure), then the path of each secure value inside an object
+	// ("fargate-platform:appSecrets.SECRET_KEY_BASE"), which only a reader of the stack file can know: with
+	// them the program can refuse a plain value beside secure ones.
 	SecretKeys []string
+	// SecretsProvider is the stack file's `secretsprovider` ("" for the default, a passphrase).
+	SecretsProvider string
 }
 
 // LoadStackConfig reads dir/Pulumi.yaml and dir/Pulumi.<stack>.yaml with the SDK's own loaders, applies
@@ -45,7 +51,7 @@ func LoadStackConfig(dir, stack string) (StackConfig, error) {
 		return StackConfig{}, fmt.Errorf("plan: %w", err)
 	}
 	project := proj.Name.String()
-	sc := StackConfig{Project: project, Stack: stack, Values: map[string]string{}}
+	sc := StackConfig{Project: project, Stack: stack, Values: map[string]string{}, SecretsProvider: ps.SecretsProvider}
 	for k, v := range decrypted {
 		sc.Values[k.String()] = v
 	}
@@ -69,9 +75,38 @@ func LoadStackConfig(dir, stack string) (StackConfig, error) {
 	}
 	for _, k := range ps.Config.SecureKeys() {
 		sc.SecretKeys = append(sc.SecretKeys, k.String())
+		v := ps.Config[k]
+		if !v.Object() {
+			continue
+		}
+		obj, err := v.ToObject()
+		if err != nil {
+			return StackConfig{}, fmt.Errorf("plan: %s: %w", k, err)
+		}
+		sc.SecretKeys = append(sc.SecretKeys, securePaths(k.String(), obj)...)
 	}
 	sort.Strings(sc.SecretKeys)
 	return sc, nil
+}
+
+// securePaths lists the paths of the secure values inside v, an object as config.Value.ToObject returns
+// it: a secure value below the top is {"secure": <ciphertext>}.
+func securePaths(path string, v any) []string {
+	var out []string
+	switch v := v.(type) {
+	case map[string]any:
+		if _, ok := v["secure"]; ok && len(v) == 1 {
+			return []string{path}
+		}
+		for name, child := range v {
+			out = append(out, securePaths(path+"."+name, child)...)
+		}
+	case []any:
+		for i, child := range v {
+			out = append(out, securePaths(fmt.Sprintf("%s[%d]", path, i), child)...)
+		}
+	}
+	return out
 }
 
 // decrypterFor returns the passphrase crypter of a passphrase-encrypted stack when the passphrase is in the
