@@ -39,6 +39,7 @@ func TestBadConfigRegistersNothing(t *testing.T) {
 			res := runPlan(dir, nil, "--stack", "bad", "--out", out)
 			assert.Equal(t, 2, res.code, res.stderr)
 			assert.Contains(t, res.stderr, tt.Want)
+			assert.NotContains(t, res.stderr, "error occurred", "the problems are listed once, not wrapped")
 			assert.NoFileExists(t, out)
 			assert.Empty(t, res.stdout, "no tree is printed for a bad config")
 		})
