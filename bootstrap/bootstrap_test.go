@@ -77,19 +77,23 @@ func TestTrustPinsAudienceAndSubjectPerRole(t *testing.T) {
 		wantRole int
 	}{
 		{"dev deploys from main", nil, "fargate-platform-github-deploy-dev",
-			"repo:acme/shop-platform:ref:refs/heads/main", providerArn, 4},
+			"repo:acme/shop-platform:ref:refs/heads/main", providerArn, 5},
 		{"prod deploys from the production environment only", nil, "fargate-platform-github-deploy-prod",
-			"repo:acme/shop-platform:environment:production", providerArn, 4},
-		{"previews from pull requests", nil, "fargate-platform-github-preview",
-			"repo:acme/shop-platform:pull_request", providerArn, 4},
+			"repo:acme/shop-platform:environment:production", providerArn, 5},
+		{"dev previews from pull requests", nil, "fargate-platform-github-preview-dev",
+			"repo:acme/shop-platform:pull_request", providerArn, 5},
+		{"prod previews only from its preview environment: a preview decrypts prod's secrets", nil,
+			"fargate-platform-github-preview-prod", "repo:acme/shop-platform:environment:production-preview", providerArn, 5},
 		{"the app repository pushes from main", nil, "fargate-platform-github-image-push",
-			"repo:acme/shop:ref:refs/heads/main", providerArn, 4},
+			"repo:acme/shop:ref:refs/heads/main", providerArn, 5},
 		{"another branch and environment", map[string]string{project + ":branch": "trunk", project + ":productionEnvironment": "live"},
-			"fargate-platform-github-deploy-prod", "repo:acme/shop-platform:environment:live", providerArn, 4},
+			"fargate-platform-github-deploy-prod", "repo:acme/shop-platform:environment:live", providerArn, 5},
+		{"another preview environment", map[string]string{project + ":prodPreviewEnvironment": "prod-plan"},
+			"fargate-platform-github-preview-prod", "repo:acme/shop-platform:environment:prod-plan", providerArn, 5},
 		{"an existing provider is reused", map[string]string{project + ":existingOidcProviderArn": "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"},
-			"fargate-platform-github-deploy-dev", "repo:acme/shop-platform:ref:refs/heads/main", providerArn, 4},
+			"fargate-platform-github-deploy-dev", "repo:acme/shop-platform:ref:refs/heads/main", providerArn, 5},
 		{"no app repository, no push role", map[string]string{project + ":appRepository": "<unset>"},
-			"fargate-platform-github-preview", "repo:acme/shop-platform:pull_request", providerArn, 3},
+			"fargate-platform-github-preview-dev", "repo:acme/shop-platform:pull_request", providerArn, 4},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -97,7 +101,11 @@ func TestTrustPinsAudienceAndSubjectPerRole(t *testing.T) {
 			assert.Len(t, rec.ByType(roleType), tt.wantRole)
 			var r = findRole(rec.ByType(roleType), tt.role)
 			require.NotNil(t, r, tt.role)
-			assert.Equal(t, float64(3600), r.In("maxSessionDuration"))
+			wantSession := float64(PreviewSessionSeconds)
+			if strings.Contains(tt.role, "-deploy-") {
+				wantSession = DeploySessionSeconds
+			}
+			assert.Equal(t, wantSession, r.In("maxSessionDuration"))
 			d := doc(t, r, "assumeRolePolicy")
 			require.Len(t, d.Statement, 1)
 			s := d.Statement[0]
@@ -209,8 +217,15 @@ func TestStateBucketIsHardened(t *testing.T) {
 			assert.Equal(t, iampolicy.Condition{"Bool": {"aws:SecureTransport": {"false"}}}, tls.Condition)
 			other := statement(t, pol, "DenyOtherKeys")
 			assert.Equal(t, "Deny", other.Effect)
-			assert.Equal(t, []string{stateKey.Outputs["arn"].(string)},
-				other.Condition["StringNotEqualsIfExists"]["s3:x-amz-server-side-encryption-aws-kms-key-id"])
+			// Only a header naming another key is refused: the S3 backend sends none (IfExists would deny it).
+			assert.Equal(t, iampolicy.Condition{
+				"Null":            {"s3:x-amz-server-side-encryption-aws-kms-key-id": {"false"}},
+				"StringNotEquals": {"s3:x-amz-server-side-encryption-aws-kms-key-id": {stateKey.Outputs["arn"].(string)}},
+			}, other.Condition)
+			meta := rec.ByType("aws:s3/bucketObjectv2:BucketObjectv2")
+			require.Len(t, meta, 1, "the backend's meta.yaml, so no deploy role needs to write it")
+			assert.Equal(t, ".pulumi/meta.yaml", meta[0].Str("key"))
+			assert.Equal(t, "version: 1\n", meta[0].Str("content"))
 		})
 	}
 }
@@ -228,10 +243,12 @@ func TestKeysRotateAndOnlyAdminsManageThem(t *testing.T) {
 		{"state key, used only through S3", nil, "fargate-platform-bootstrap-state",
 			"alias/acme-shop-pulumi-state-123456789012", []string{"arn:aws:iam::123456789012:root"},
 			[]string{"s3.ap-southeast-2.amazonaws.com"}},
-		{"secrets-provider key, used by the CLI", nil, "fargate-platform-bootstrap-secrets",
-			"alias/acme-shop-pulumi-secrets", []string{"arn:aws:iam::123456789012:root"}, nil},
+		{"dev's secrets-provider key, used by the CLI", nil, "fargate-platform-bootstrap-secrets-dev",
+			"alias/acme-shop-pulumi-secrets-dev", []string{"arn:aws:iam::123456789012:root"}, nil},
+		{"prod's own secrets-provider key", nil, "fargate-platform-bootstrap-secrets-prod",
+			"alias/acme-shop-pulumi-secrets-prod", []string{"arn:aws:iam::123456789012:root"}, nil},
 		{"named administrators", map[string]string{project + ":keyAdminArns": `["` + admin + `"]`},
-			"fargate-platform-bootstrap-secrets", "alias/acme-shop-pulumi-secrets", []string{admin}, nil},
+			"fargate-platform-bootstrap-secrets-dev", "alias/acme-shop-pulumi-secrets-dev", []string{admin}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

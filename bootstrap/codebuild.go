@@ -186,7 +186,7 @@ func NewCodeBuild(ctx *pulumi.Context, name string, args *CodeBuildArgs, opts ..
 		Name:                pulumi.String(physical + "-build"),
 		Description:         pulumi.String("CodeBuild: pulumi up for " + a.Project + "-" + a.Stack),
 		AssumeRolePolicy:    pulumi.String(trust("codebuild.amazonaws.com", projectArn)),
-		MaxSessionDuration:  pulumi.Int(SessionSeconds),
+		MaxSessionDuration:  pulumi.Int(DeploySessionSeconds),
 		PermissionsBoundary: boundary,
 	}, parent)
 	if err != nil {
@@ -254,7 +254,7 @@ func NewCodeBuild(ctx *pulumi.Context, name string, args *CodeBuildArgs, opts ..
 		Name:                pulumi.String(physical + "-pipeline"),
 		Description:         pulumi.String("CodePipeline: source and build for " + a.Project + "-" + a.Stack),
 		AssumeRolePolicy:    pulumi.String(trust("codepipeline.amazonaws.com", pipelineArn)),
-		MaxSessionDuration:  pulumi.Int(SessionSeconds),
+		MaxSessionDuration:  pulumi.Int(DeploySessionSeconds),
 		PermissionsBoundary: boundary,
 	}, parent)
 	if err != nil {

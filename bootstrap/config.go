@@ -59,10 +59,17 @@ type Config struct {
 	// ExistingOidcProviderArn reuses an account's GitHub OIDC provider instead of creating one (key
 	// `existingOidcProviderArn`; default "": create it). An account holds one provider per issuer.
 	ExistingOidcProviderArn string
-	// CloudTrail and GuardDuty let the deploy roles manage the optional trail and detector of the main
-	// program (keys `allowCloudTrail`, `allowGuardDuty`; default false).
-	CloudTrail bool
-	GuardDuty  bool
+	// MainProjectDir is where the main program's Pulumi.yaml and stack files are, relative to this
+	// program's directory (key `mainProjectDir`; default ".."). Each deploy role is written from its stack's
+	// file: the resource types that stack plans, its features, its app bucket.
+	MainProjectDir string
+	// PreviewEnvironment is the GitHub environment the prod preview job runs in (key
+	// `prodPreviewEnvironment`; default "<productionEnvironment>-preview"). A preview decrypts the stack's
+	// secrets, so prod's preview role trusts only that environment (give it required reviewers), never a
+	// bare pull request; dev's trusts pull requests.
+	PreviewEnvironment string
+	// Main are the main program's stacks this account hosts, read from MainProjectDir.
+	Main map[string]MainStack
 	// CodeBuild adds the CodeBuild project and CodePipeline (key `codebuild`; default false).
 	CodeBuild bool
 	// ConnectionArn is the CodeStar (CodeConnections) connection to GitHub the pipeline's source uses
@@ -78,6 +85,11 @@ type Config struct {
 
 // Name is the prefix of one of the main program's stacks: "<project>-<stack>".
 func (c Config) Name(stack string) string { return c.Project + "-" + stack }
+
+// SecretsProvider is the `secretsprovider` a main stack's file must name: its own key's alias.
+func (c Config) SecretsProvider(stack string) string {
+	return "awskms://alias/" + c.SecretsKeyAlias + "-" + stack + "?region=" + c.Region
+}
 
 // Stacks are the configured main-program stacks, dev first.
 func (c Config) Stacks() []string {
@@ -152,8 +164,7 @@ func readConfig(project string, get func(string) (string, bool)) (Config, error)
 		KeyAdminArns:            r.list("keyAdminArns"),
 		PermissionsBoundaryArn:  r.str("permissionsBoundaryArn", ""),
 		ExistingOidcProviderArn: r.str("existingOidcProviderArn", ""),
-		CloudTrail:              r.boolean("allowCloudTrail", false),
-		GuardDuty:               r.boolean("allowGuardDuty", false),
+		MainProjectDir:          r.str("mainProjectDir", ".."),
 		CodeBuild:               r.boolean("codebuild", false),
 		ConnectionArn:           r.str("codestarConnectionArn", ""),
 		CodeBuildImage:          r.str("codebuildImage", "aws/codebuild/amazonlinux-aarch64-standard:3.0"),
@@ -161,6 +172,10 @@ func readConfig(project string, get func(string) (string, bool)) (Config, error)
 	c.SecretsKeyAlias = r.str("secretsKeyAlias", "")
 	if c.SecretsKeyAlias == "" {
 		c.SecretsKeyAlias = c.Project + "-pulumi-secrets"
+	}
+	c.PreviewEnvironment = r.str("prodPreviewEnvironment", "")
+	if c.PreviewEnvironment == "" {
+		c.PreviewEnvironment = c.ProductionEnvironment + "-preview"
 	}
 	c.CodeBuildStack = r.str("codebuildStack", "")
 	if c.CodeBuildStack == "" {
@@ -203,6 +218,13 @@ func readConfig(project string, get func(string) (string, bool)) (Config, error)
 			bad(s.key, s.value, "github, pipeline and bootstrap are reserved: this program's own roles are named <project>-github-*")
 		}
 	}
+	if c.DevStack != "" && c.ProdStack != "" &&
+		(strings.HasPrefix(c.ProdStack, c.DevStack+"-") || strings.HasPrefix(c.DevStack, c.ProdStack+"-")) {
+		bad("prodStack", c.ProdStack, "must not start with devStack- (or the reverse): one stack's names <project>-<stack>-* would cover the other's")
+	}
+	if !envRe.MatchString(c.PreviewEnvironment) || c.PreviewEnvironment == c.ProductionEnvironment {
+		bad("prodPreviewEnvironment", c.PreviewEnvironment, "want a GitHub environment name other than productionEnvironment, e.g. production-preview")
+	}
 	if c.DevStack != "" && c.DevStack == c.ProdStack {
 		bad("prodStack", c.ProdStack, "must differ from devStack: each stack gets its own deploy role")
 	}
@@ -216,8 +238,8 @@ func readConfig(project string, get func(string) (string, bool)) (Config, error)
 		strings.HasPrefix(c.SecretsKeyAlias, "aws/") {
 		bad("secretsKeyAlias", c.SecretsKeyAlias, "want an alias name without the alias/ prefix, not under aws/ (letters, digits, / _ -)")
 	}
-	if c.SecretsKeyAlias == c.Name(c.DevStack) || c.SecretsKeyAlias == c.Name(c.ProdStack) {
-		bad("secretsKeyAlias", c.SecretsKeyAlias, "must differ from the main program's own key alias <project>-<stack>")
+	if strings.HasPrefix(c.SecretsKeyAlias, c.Project+"-"+c.DevStack) || strings.HasPrefix(c.SecretsKeyAlias, c.Project+"-"+c.ProdStack) {
+		bad("secretsKeyAlias", c.SecretsKeyAlias, "must not start with <project>-<stack>: the deploy roles manage the aliases under that prefix")
 	}
 	if c.NoncurrentVersionDays < 1 || c.NoncurrentVersionDays > 3650 {
 		bad("stateNoncurrentVersionDays", strconv.Itoa(c.NoncurrentVersionDays), "want 1 to 3650 days")

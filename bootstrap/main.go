@@ -56,6 +56,14 @@ func program(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
+	// The main program's stack files are the one truth of what each deploy role must be able to do.
+	dir := cfg.MainProjectDir
+	if !filepath.IsAbs(dir) {
+		dir = filepath.Join(projectDir(), dir)
+	}
+	if cfg.Main, err = loadMainStacks(dir, cfg); err != nil {
+		return err
+	}
 	caller, err := aws.GetCallerIdentity(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("caller identity: %w", err)
@@ -74,6 +82,7 @@ func compose(ctx *pulumi.Context, cfg Config, account string) error {
 		Region:                cfg.Region,
 		BucketName:            cfg.StateBucketName,
 		SecretsKeyAlias:       cfg.SecretsKeyAlias,
+		Stacks:                cfg.Stacks(),
 		NoncurrentVersionDays: cfg.NoncurrentVersionDays,
 		KeyAdminArns:          cfg.KeyAdminArns,
 	})
@@ -87,17 +96,17 @@ func compose(ctx *pulumi.Context, cfg Config, account string) error {
 		Project:                cfg.Project,
 		StateBucket:            cfg.StateBucketName,
 		StateKeyArn:            state.StateKeyArn,
-		SecretsKeyArn:          state.SecretsKeyArn,
+		SecretsKeyArns:         state.SecretsKeyArns,
 		Repository:             cfg.Repository,
 		Branch:                 cfg.Branch,
 		ProductionEnvironment:  cfg.ProductionEnvironment,
+		PreviewEnvironment:     cfg.PreviewEnvironment,
 		AppRepository:          cfg.AppRepository,
 		DevStack:               cfg.DevStack,
 		ProdStack:              cfg.ProdStack,
+		Main:                   cfg.Main,
 		ExistingProviderArn:    cfg.ExistingOidcProviderArn,
 		PermissionsBoundaryArn: cfg.PermissionsBoundaryArn,
-		CloudTrail:             cfg.CloudTrail,
-		GuardDuty:              cfg.GuardDuty,
 	})
 	if err != nil {
 		return fmt.Errorf("github: %w", err)
@@ -115,7 +124,7 @@ func compose(ctx *pulumi.Context, cfg Config, account string) error {
 			DeployPolicyArns:       gh.DeployPolicyArns[cfg.CodeBuildStack],
 			StateBucket:            cfg.StateBucketName,
 			StateKeyArn:            state.StateKeyArn,
-			SecretsKeyAlias:        cfg.SecretsKeyAlias,
+			SecretsKeyAlias:        cfg.SecretsKeyAlias + "-" + cfg.CodeBuildStack,
 			Image:                  cfg.CodeBuildImage,
 			PermissionsBoundaryArn: cfg.PermissionsBoundaryArn,
 		})
@@ -128,19 +137,18 @@ func compose(ctx *pulumi.Context, cfg Config, account string) error {
 
 	// What the administrator copies into GitHub (docs/delivery.md) and into the main stacks' files.
 	ctx.Export("oidcProviderArn", gh.ProviderArn)
-	if cfg.DevStack != "" {
-		ctx.Export("devDeployRoleArn", gh.DeployRoleArns.MapIndex(pulumi.String(cfg.DevStack)))
+	for key, stack := range map[string]string{"dev": cfg.DevStack, "prod": cfg.ProdStack} {
+		if stack == "" {
+			continue
+		}
+		ctx.Export(key+"DeployRoleArn", gh.DeployRoleArns.MapIndex(pulumi.String(stack)))
+		ctx.Export(key+"PreviewRoleArn", gh.PreviewRoleArns.MapIndex(pulumi.String(stack)))
+		ctx.Export(key+"SecretsProvider", pulumi.String(cfg.SecretsProvider(stack)))
 	}
-	if cfg.ProdStack != "" {
-		ctx.Export("prodDeployRoleArn", gh.DeployRoleArns.MapIndex(pulumi.String(cfg.ProdStack)))
-	}
-	ctx.Export("previewRoleArn", gh.PreviewRoleArn)
 	if cfg.AppRepository != "" {
 		ctx.Export("imagePushRoleArn", gh.PushRoleArn)
 	}
 	ctx.Export("stateBucketName", state.BucketName)
 	ctx.Export("backendUrl", pulumi.Sprintf("s3://%s?region=%s", state.BucketName, cfg.Region))
-	ctx.Export("secretsKeyAlias", state.SecretsKeyAlias)
-	ctx.Export("secretsProvider", pulumi.Sprintf("awskms://%s?region=%s", state.SecretsKeyAlias, cfg.Region))
 	return nil
 }

@@ -2,27 +2,26 @@ package main
 
 import (
 	"fmt"
+	"sort"
 
 	"github.com/fargate-platform/fargate-platform/pkg/iampolicy"
+	"github.com/fargate-platform/fargate-platform/pkg/permissions"
 )
 
 // IAM limits the documents are checked against (characters, whitespace excluded; the documents are
-// compact JSON).
+// compact JSON). https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
 const (
 	ManagedPolicyMaxChars  = 6144
 	ManagedPoliciesPerRole = 10
-	SessionSeconds         = 3600
 )
 
-// PassedToServices are the services the main program hands its roles to: ECS tasks (execution and task
-// roles), VPC flow logs and RDS enhanced monitoring.
-var PassedToServices = []string{"ecs-tasks.amazonaws.com", "vpc-flow-logs.amazonaws.com", "monitoring.rds.amazonaws.com"}
-
-// ServiceLinkedRoles are the service-linked roles the main program's first deploy in an account creates.
-var ServiceLinkedRoles = []string{
-	"ecs.amazonaws.com", "ecs.application-autoscaling.amazonaws.com", "elasticloadbalancing.amazonaws.com",
-	"rds.amazonaws.com", "elasticache.amazonaws.com",
-}
+// Session lengths. A deploy job may run for 120 minutes (deploy.yml timeout-minutes: a prod first deploy
+// waits for a Multi-AZ database, the cache, an image build, the migration and steady state), so its
+// session lasts as long; a preview job stops at 30 minutes. A test holds these to the workflows.
+const (
+	DeploySessionSeconds  = 7200
+	PreviewSessionSeconds = 3600
+)
 
 // scope is what the policies are written for: the account, region, main project, and the bootstrap's own
 // state bucket and keys.
@@ -30,11 +29,10 @@ type scope struct {
 	Account, Region, Project string
 	StateBucket              string
 	StateKeyArn              string
-	SecretsKeyArn            string
-	// ProtectedKeyArns are the bootstrap's keys, which no deploy role may administer.
-	ProtectedKeyArns []string
-	CloudTrail       bool
-	GuardDuty        bool
+	// SecretsKeyArns are each stack's secrets-provider key.
+	SecretsKeyArns map[string]string
+	// Main are the main program's stacks.
+	Main map[string]MainStack
 }
 
 // namedDocument is one customer managed policy: a name suffix and its document.
@@ -43,7 +41,6 @@ type namedDocument struct {
 	Doc  iampolicy.Document
 }
 
-// inRegion pins a statement to the stack's region: every regional API call the deploy makes.
 func (s scope) inRegion(st iampolicy.Statement) iampolicy.Statement {
 	if st.Condition == nil {
 		st.Condition = iampolicy.Condition{}
@@ -65,26 +62,55 @@ func (s scope) iamArn(resource string) string {
 	return fmt.Sprintf("arn:aws:iam::%s:%s", s.Account, resource)
 }
 
-// stateObjects are the S3 backend keys of one stack: its checkpoint (and .bak), history and backups.
-// Locks are shared: every stack's lock lives under .pulumi/locks/.
+// stack is the permissions.Scope of one main stack.
+func (s scope) stack(stack string) permissions.Scope {
+	return permissions.Scope{Account: s.Account, Region: s.Region, Project: s.Project, Stack: stack,
+		BoundaryArn:  permissions.BoundaryArn(s.Account, s.Project, stack),
+		AppBucketArn: s.Main[stack].Config.Service.AppBucketArn}
+}
+
+// MetaKey is the object the S3 backend reads first; the bootstrap writes it, so no deploy role needs to.
+const MetaKey = ".pulumi/meta.yaml"
+
+// stateObjects are the S3 backend keys of one stack in Pulumi's project-scoped layout (meta.yaml version
+// 1): its checkpoint `.json` (or `.json.gz`), the `.json.bak` copy, the `.pulumi-tags` file, history,
+// backups and locks (`locks/organization/<project>/<stack>/<uuid>.json`). Source: pulumi/pulumi
+// pkg/backend/diy (store.go stackPath, historyDirectory, backupDirectory, lock.go lockDir), read at v3.200.0.
+// The backend calls ListObjectsV2, HeadObject and GetObject (s3:GetObject), CopyObject (GetObject on the
+// source, PutObject on the copy), PutObject and DeleteObject, and sends no encryption header.
 func (s scope) stateObjects(stack string) []string {
 	b := "arn:aws:s3:::" + s.StateBucket + "/.pulumi/"
 	p := s.Project + "/" + stack
-	return []string{b + "stacks/" + p + ".json*", b + "history/" + p + "/*", b + "backups/" + p + "/*", b + "locks/*"}
+	return []string{b + "stacks/" + p + ".*", b + "history/" + p + "/*", b + "backups/" + p + "/*",
+		b + "locks/organization/" + p + "/*"}
 }
 
-// stateStatements let a deploy role read the whole backend and write only its own stack's files.
-func (s scope) stateStatements(stack string) []iampolicy.Statement {
+// stateStatements let a role read and write its own stack's state and nothing else of the backend but the
+// object listing and meta.yaml, and use its own stack's secrets key. write is false for a preview, which
+// takes no lock and writes nothing (diy backend: preview does not lock).
+func (s scope) stateStatements(stack string, write bool) []iampolicy.Statement {
 	bucket := "arn:aws:s3:::" + s.StateBucket
-	return []iampolicy.Statement{
-		s.inRegion(iampolicy.Allow("StateList", []string{"s3:ListBucket", "s3:GetBucketLocation", "s3:GetBucketVersioning"}, bucket)),
-		s.inRegion(iampolicy.Allow("StateRead", []string{"s3:GetObject"}, bucket+"/.pulumi/*")),
-		s.inRegion(iampolicy.Allow("StateWrite", []string{"s3:PutObject", "s3:DeleteObject"}, s.stateObjects(stack)...)),
-		// The state key through S3 only, and the secrets-provider key for `secretsprovider: awskms://`.
+	objects := s.stateObjects(stack)
+	// gocloud's awskms: Encrypt of the stack's data key at `pulumi stack init`, Decrypt on every run.
+	secretsKey := []string{"kms:Encrypt", "kms:Decrypt"}
+	if !write {
+		secretsKey = []string{"kms:Decrypt"}
+	}
+	out := []iampolicy.Statement{
+		// Listing is needed even to read: without s3:ListBucket S3 answers a missing object with 403, not 404.
+		s.inRegion(iampolicy.Allow("StateList", []string{"s3:ListBucket"}, bucket)),
+		s.inRegion(iampolicy.Allow("StateRead", []string{"s3:GetObject"}, append([]string{bucket + "/" + MetaKey}, objects...)...)),
+	}
+	if write {
+		out = append(out, s.inRegion(iampolicy.Allow("StateWrite", []string{"s3:PutObject", "s3:DeleteObject"}, objects...)))
+	}
+	return append(out,
+		// The state key through S3 only.
 		viaService(s.inRegion(iampolicy.Allow("StateKey", []string{"kms:Decrypt", "kms:GenerateDataKey"}, s.StateKeyArn)),
 			"s3."+s.Region+".amazonaws.com"),
-		s.inRegion(iampolicy.Allow("SecretsProviderKey", []string{"kms:Encrypt", "kms:Decrypt", "kms:DescribeKey"}, s.SecretsKeyArn)),
-	}
+		// `secretsprovider: awskms://alias/<secretsKeyAlias>-<stack>`: the stack's own key, never another's.
+		s.inRegion(iampolicy.Allow("SecretsProviderKey", secretsKey, s.SecretsKeyArns[stack])),
+	)
 }
 
 func viaService(st iampolicy.Statement, service string) iampolicy.Statement {
@@ -92,324 +118,97 @@ func viaService(st iampolicy.Statement, service string) iampolicy.Statement {
 	return st
 }
 
-// deployDocuments are the permissions of one stack's deploy role, as managed policies small enough for IAM.
-// Each statement is scoped to the stack's names ("<project>-<stack>", "/<project>/<stack>") where the
-// service has resource-level permissions; where it has none, or names are generated ids (VPC resources,
-// certificates, scaling targets, key ids), the statement is pinned to the region.
-func deployDocuments(s scope, stack string) []namedDocument {
-	n := s.Project + "-" + stack
-	path := "/" + s.Project + "/" + stack
-	R := s.inRegion
+// protectedKeys are the bootstrap's keys: the state key and every stack's secrets key.
+func (s scope) protectedKeys() []string {
+	out := []string{s.StateKeyArn}
+	for _, st := range sortedStacks(s.SecretsKeyArns) {
+		out = append(out, s.SecretsKeyArns[st])
+	}
+	return out
+}
 
-	network := iampolicy.New(
-		R(iampolicy.Allow("Ec2Read", []string{"ec2:Describe*"}, "*")),
-		// VPC resources are named by generated ids: their writes are pinned to the account and region.
-		R(iampolicy.Allow("Vpc", []string{
-			"ec2:CreateVpc", "ec2:DeleteVpc", "ec2:ModifyVpcAttribute",
-			"ec2:CreateSubnet", "ec2:DeleteSubnet", "ec2:ModifySubnetAttribute",
-			"ec2:CreateRouteTable", "ec2:DeleteRouteTable", "ec2:CreateRoute", "ec2:DeleteRoute", "ec2:ReplaceRoute",
-			"ec2:AssociateRouteTable", "ec2:DisassociateRouteTable", "ec2:ReplaceRouteTableAssociation",
-			"ec2:CreateInternetGateway", "ec2:DeleteInternetGateway", "ec2:AttachInternetGateway", "ec2:DetachInternetGateway",
-			"ec2:AllocateAddress", "ec2:ReleaseAddress", "ec2:DisassociateAddress",
-			"ec2:CreateNatGateway", "ec2:DeleteNatGateway",
-			"ec2:CreateVpcEndpoint", "ec2:ModifyVpcEndpoint", "ec2:DeleteVpcEndpoints",
-			"ec2:CreateFlowLogs", "ec2:DeleteFlowLogs",
-			"ec2:CreateSecurityGroup", "ec2:DeleteSecurityGroup",
-			"ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress",
-			"ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress", "ec2:ModifySecurityGroupRules",
-			"ec2:UpdateSecurityGroupRuleDescriptionsIngress", "ec2:UpdateSecurityGroupRuleDescriptionsEgress",
-			"ec2:CreateTags", "ec2:DeleteTags",
-		}, s.arn("ec2", "*"))),
-		// The stack's roles go only to the services that use them (tasks, flow logs, RDS monitoring).
-		iampolicy.Statement{Sid: "PassStackRoles", Effect: "Allow", Action: []string{"iam:PassRole"},
-			Resource:  []string{s.iamArn("role/" + n + "-*")},
-			Condition: iampolicy.Condition{"StringEquals": {"iam:PassedToService": s.passedToServices()}}},
-		iampolicy.Statement{Sid: "ServiceLinkedRoles", Effect: "Allow", Action: []string{"iam:CreateServiceLinkedRole"},
-			Resource:  []string{s.iamArn("role/aws-service-role/*")},
-			Condition: iampolicy.Condition{"StringEquals": {"iam:AWSServiceName": s.serviceLinkedRoles()}}},
-	)
-
-	compute := iampolicy.New(
-		R(iampolicy.Allow("EcsCluster", []string{
-			"ecs:CreateCluster", "ecs:DeleteCluster", "ecs:UpdateCluster", "ecs:UpdateClusterSettings",
-			"ecs:PutClusterCapacityProviders", "ecs:DescribeClusters", "ecs:TagResource", "ecs:UntagResource",
-			"ecs:ListTagsForResource",
-		}, s.arn("ecs", "cluster/"+n))),
-		R(iampolicy.Allow("EcsServices", []string{
-			"ecs:CreateService", "ecs:UpdateService", "ecs:DeleteService", "ecs:DescribeServices",
-			"ecs:TagResource", "ecs:UntagResource", "ecs:ListTagsForResource",
-		}, s.arn("ecs", "service/"+n+"/*"))),
-		// Task definitions of the stack's families, and the one-off migration task in the stack's cluster.
-		R(iampolicy.Allow("EcsTaskDefinitions", []string{
-			"ecs:RegisterTaskDefinition", "ecs:TagResource", "ecs:UntagResource", "ecs:ListTagsForResource",
-		}, s.arn("ecs", "task-definition/"+n+"-*:*"))),
-		func() iampolicy.Statement {
-			st := R(iampolicy.Allow("EcsRunMigration", []string{"ecs:RunTask"}, s.arn("ecs", "task-definition/"+n+"-*:*")))
-			st.Condition["ArnEquals"] = map[string][]string{"ecs:cluster": {s.arn("ecs", "cluster/"+n)}}
-			return st
-		}(),
-		R(iampolicy.Allow("EcsTasks", []string{"ecs:DescribeTasks", "ecs:StopTask", "ecs:TagResource"},
-			s.arn("ecs", "task/"+n+"/*"))),
-		// Actions without resource-level permissions.
-		R(iampolicy.Allow("EcsUnscoped", []string{
-			"ecs:DescribeTaskDefinition", "ecs:DeregisterTaskDefinition", "ecs:ListTaskDefinitions",
-			"ecs:ListClusters", "ecs:ListServices",
-			"ecr:GetAuthorizationToken", "ecr:DescribeRegistry",
-			"application-autoscaling:Describe*", "logs:DescribeLogGroups", "acm:RequestCertificate",
-			"acm:ListCertificates", "elasticloadbalancing:Describe*",
-		}, "*")),
-		// The stack's repositories ("<project>-<stack>/app", "/nginx"): managed, and pushed to (nginx image).
-		R(iampolicy.Allow("EcrRepositories", []string{
-			"ecr:CreateRepository", "ecr:DeleteRepository", "ecr:DescribeRepositories",
-			"ecr:PutLifecyclePolicy", "ecr:GetLifecyclePolicy", "ecr:DeleteLifecyclePolicy",
-			"ecr:SetRepositoryPolicy", "ecr:GetRepositoryPolicy", "ecr:DeleteRepositoryPolicy",
-			"ecr:PutImageScanningConfiguration", "ecr:PutImageTagMutability",
-			"ecr:TagResource", "ecr:UntagResource", "ecr:ListTagsForResource",
-			"ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart",
-			"ecr:CompleteLayerUpload", "ecr:PutImage", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer",
-			"ecr:DescribeImages", "ecr:ListImages",
-		}, s.arn("ecr", "repository/"+n+"/*"))),
-		R(iampolicy.Allow("Scaling", []string{
-			"application-autoscaling:RegisterScalableTarget", "application-autoscaling:DeregisterScalableTarget",
-			"application-autoscaling:PutScalingPolicy", "application-autoscaling:DeleteScalingPolicy",
-			"application-autoscaling:PutScheduledAction", "application-autoscaling:DeleteScheduledAction",
-			"application-autoscaling:TagResource", "application-autoscaling:UntagResource",
-			"application-autoscaling:ListTagsForResource",
-		}, s.arn("application-autoscaling", "scalable-target/*"))),
-		R(iampolicy.Allow("LogGroups", []string{
-			"logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy",
-			"logs:AssociateKmsKey", "logs:DisassociateKmsKey", "logs:TagResource", "logs:UntagResource",
-			"logs:ListTagsForResource", "logs:TagLogGroup", "logs:UntagLogGroup", "logs:ListTagsLogGroup",
-			"logs:FilterLogEvents", "logs:DescribeLogStreams",
-		}, s.arn("logs", "log-group:"+path+"/*"), s.arn("logs", "log-group:/aws/rds/instance/"+n+"-*"))),
-	)
-
-	edge := iampolicy.New(
-		R(iampolicy.Allow("LoadBalancer", []string{
-			"elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:DeleteLoadBalancer",
-			"elasticloadbalancing:ModifyLoadBalancerAttributes", "elasticloadbalancing:SetSecurityGroups",
-			"elasticloadbalancing:SetSubnets", "elasticloadbalancing:SetIpAddressType",
-			"elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags",
-		}, s.arn("elasticloadbalancing", "loadbalancer/app/"+n+"/*"))),
-		// Target groups are auto-named (the prefix may be cut to fit 32 characters): pinned by region.
-		R(iampolicy.Allow("TargetGroups", []string{
-			"elasticloadbalancing:CreateTargetGroup", "elasticloadbalancing:DeleteTargetGroup",
-			"elasticloadbalancing:ModifyTargetGroup", "elasticloadbalancing:ModifyTargetGroupAttributes",
-			"elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags",
-		}, s.arn("elasticloadbalancing", "targetgroup/*"))),
-		R(iampolicy.Allow("Listeners", []string{
-			"elasticloadbalancing:CreateListener", "elasticloadbalancing:DeleteListener",
-			"elasticloadbalancing:ModifyListener", "elasticloadbalancing:ModifyListenerAttributes",
-			"elasticloadbalancing:CreateRule", "elasticloadbalancing:DeleteRule", "elasticloadbalancing:ModifyRule",
-			"elasticloadbalancing:AddListenerCertificates", "elasticloadbalancing:RemoveListenerCertificates",
-			"elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags",
-		}, s.arn("elasticloadbalancing", "loadbalancer/app/"+n+"/*"),
-			s.arn("elasticloadbalancing", "listener/app/"+n+"/*"),
-			s.arn("elasticloadbalancing", "listener-rule/app/"+n+"/*"))),
-		R(iampolicy.Allow("TrustStores", []string{
-			"elasticloadbalancing:CreateTrustStore", "elasticloadbalancing:ModifyTrustStore",
-			"elasticloadbalancing:DeleteTrustStore", "elasticloadbalancing:GetTrustStoreCaCertificatesBundle",
-			"elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags",
-		}, s.arn("elasticloadbalancing", "truststore/"+n+"*/*"))),
-		R(iampolicy.Allow("Certificates", []string{
-			"acm:DescribeCertificate", "acm:DeleteCertificate", "acm:AddTagsToCertificate",
-			"acm:RemoveTagsFromCertificate", "acm:ListTagsForCertificate",
-		}, s.arn("acm", "certificate/*"))),
-		// The stack's buckets (ALB logs, origin-pull CA): "<project>-<stack>-*".
-		R(iampolicy.Allow("Buckets", []string{
-			"s3:CreateBucket", "s3:DeleteBucket", "s3:ListBucket", "s3:ListBucketVersions", "s3:GetBucket*",
-			"s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:PutBucketVersioning", "s3:PutBucketTagging",
-			"s3:PutBucketPublicAccessBlock", "s3:PutBucketOwnershipControls", "s3:PutEncryptionConfiguration",
-			"s3:GetEncryptionConfiguration", "s3:PutLifecycleConfiguration", "s3:GetLifecycleConfiguration",
-			"s3:GetAccelerateConfiguration", "s3:GetReplicationConfiguration",
-		}, "arn:aws:s3:::"+n+"-*")),
-		R(iampolicy.Allow("BucketObjects", []string{
-			"s3:PutObject", "s3:GetObject", "s3:GetObjectVersion", "s3:DeleteObject", "s3:DeleteObjectVersion",
-			"s3:GetObjectTagging", "s3:PutObjectTagging",
-		}, "arn:aws:s3:::"+n+"-*/*")),
-		R(iampolicy.Allow("AlarmTopic", []string{
-			"sns:CreateTopic", "sns:DeleteTopic", "sns:GetTopicAttributes", "sns:SetTopicAttributes",
-			"sns:Subscribe", "sns:ListSubscriptionsByTopic", "sns:TagResource", "sns:UntagResource",
-			"sns:ListTagsForResource",
-		}, s.arn("sns", n+"-*"))),
-		R(iampolicy.Allow("Subscriptions", []string{
-			"sns:Unsubscribe", "sns:GetSubscriptionAttributes", "sns:SetSubscriptionAttributes",
-		}, s.arn("sns", n+"-*:*"))),
-		// The stack's alarms, and those target tracking creates for its services (named after the cluster).
-		R(iampolicy.Allow("Alarms", []string{
-			"cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:DescribeAlarms",
-			"cloudwatch:TagResource", "cloudwatch:UntagResource", "cloudwatch:ListTagsForResource",
-		}, s.arn("cloudwatch", "alarm:"+n+"-*"), s.arn("cloudwatch", "alarm:TargetTracking-service/"+n+"/*"))),
-		R(iampolicy.Allow("Dashboards", []string{
-			"cloudwatch:PutDashboard", "cloudwatch:GetDashboard", "cloudwatch:DeleteDashboards",
-		}, fmt.Sprintf("arn:aws:cloudwatch::%s:dashboard/%s*", s.Account, n))),
-	)
-
-	data := iampolicy.New(
-		R(iampolicy.Allow("Database", []string{
-			"rds:CreateDBInstance", "rds:ModifyDBInstance", "rds:DeleteDBInstance", "rds:RebootDBInstance",
-			"rds:DescribeDBInstances", "rds:CreateDBSnapshot", "rds:AddTagsToResource",
-			"rds:RemoveTagsFromResource", "rds:ListTagsForResource",
-			"rds:CreateDBSubnetGroup", "rds:ModifyDBSubnetGroup", "rds:DeleteDBSubnetGroup", "rds:DescribeDBSubnetGroups",
-			"rds:CreateDBParameterGroup", "rds:ModifyDBParameterGroup", "rds:DeleteDBParameterGroup",
-			"rds:DescribeDBParameterGroups", "rds:DescribeDBParameters",
-		}, s.arn("rds", "db:"+n+"-*"), s.arn("rds", "subgrp:"+n+"-*"), s.arn("rds", "pg:"+n+"-*"),
-			s.arn("rds", "snapshot:"+n+"-*"))),
-		R(iampolicy.Allow("DatabaseUnscoped", []string{
-			"rds:Describe*", "elasticache:Describe*", "secretsmanager:ListSecrets", "ssm:DescribeParameters",
-			"kms:CreateKey", "kms:ListAliases",
-		}, "*")),
-		R(iampolicy.Allow("Cache", []string{
-			"elasticache:CreateReplicationGroup", "elasticache:ModifyReplicationGroup",
-			"elasticache:DeleteReplicationGroup", "elasticache:DescribeReplicationGroups",
-			"elasticache:DescribeCacheClusters", "elasticache:CreateCacheCluster", "elasticache:CreateSnapshot",
-			"elasticache:CreateCacheSubnetGroup", "elasticache:ModifyCacheSubnetGroup",
-			"elasticache:DeleteCacheSubnetGroup", "elasticache:DescribeCacheSubnetGroups",
-			"elasticache:CreateCacheParameterGroup", "elasticache:ModifyCacheParameterGroup",
-			"elasticache:DeleteCacheParameterGroup", "elasticache:DescribeCacheParameterGroups",
-			"elasticache:DescribeCacheParameters", "elasticache:AddTagsToResource",
-			"elasticache:RemoveTagsFromResource", "elasticache:ListTagsForResource",
-		}, s.arn("elasticache", "replicationgroup:"+n+"-*"), s.arn("elasticache", "cluster:"+n+"-*"),
-			s.arn("elasticache", "subnetgroup:"+n+"-*"), s.arn("elasticache", "parametergroup:"+n+"-*"),
-			s.arn("elasticache", "snapshot:"+n+"-*"))),
-		R(iampolicy.Allow("Secrets", []string{
-			"secretsmanager:CreateSecret", "secretsmanager:DeleteSecret", "secretsmanager:RestoreSecret",
-			"secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue",
-			"secretsmanager:UpdateSecret", "secretsmanager:TagResource", "secretsmanager:UntagResource",
-			"secretsmanager:GetResourcePolicy", "secretsmanager:PutResourcePolicy", "secretsmanager:DeleteResourcePolicy",
-		}, s.arn("secretsmanager", "secret:"+n+"/*"))),
-		// RDS creates the master password secret ("rds!db-...") with the deployer's rights.
-		R(iampolicy.Allow("RdsManagedSecret", []string{
-			"secretsmanager:CreateSecret", "secretsmanager:TagResource", "secretsmanager:DescribeSecret",
-			"secretsmanager:RotateSecret",
-		}, s.arn("secretsmanager", "secret:rds!*"))),
-		R(iampolicy.Allow("Parameters", []string{
-			"ssm:PutParameter", "ssm:DeleteParameter", "ssm:DeleteParameters", "ssm:GetParameter", "ssm:GetParameters",
-			"ssm:AddTagsToResource", "ssm:RemoveTagsFromResource", "ssm:ListTagsForResource",
-		}, s.arn("ssm", "parameter"+path+"/*"))),
-		// Key ids are generated: the stack key is managed by region, the bootstrap keys are denied below.
-		R(iampolicy.Allow("StackKey", []string{
-			"kms:DescribeKey", "kms:GetKeyPolicy", "kms:PutKeyPolicy", "kms:GetKeyRotationStatus",
-			"kms:EnableKeyRotation", "kms:UpdateKeyDescription", "kms:ListResourceTags", "kms:TagResource",
-			"kms:UntagResource", "kms:ScheduleKeyDeletion", "kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias",
-			"kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "kms:ReEncryptFrom", "kms:ReEncryptTo",
-		}, s.arn("kms", "key/*"), s.arn("kms", "alias/"+n))),
-		// Services that encrypt with the stack key (RDS, ElastiCache, ECR) hold grants only for themselves.
-		func() iampolicy.Statement {
-			st := R(iampolicy.Allow("StackKeyGrants", []string{"kms:CreateGrant", "kms:ListGrants", "kms:RetireGrant"},
-				s.arn("kms", "key/*")))
-			st.Condition["Bool"] = map[string][]string{"kms:GrantIsForAWSResource": {"true"}}
-			return st
-		}(),
+// guards are the explicit denies every deploy role carries: nothing it is allowed elsewhere may touch the
+// bootstrap's keys, the boundary, the deploy identities or the state bucket's protections.
+func (s scope) guards(stack string) []iampolicy.Statement {
+	return []iampolicy.Statement{
 		iampolicy.Deny("KeepBootstrapKeys", []string{
 			"kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:CreateGrant",
 			"kms:UpdateAlias", "kms:DeleteAlias", "kms:CreateAlias", "kms:TagResource", "kms:UntagResource",
 			"kms:DisableKeyRotation",
-		}, s.ProtectedKeyArns...),
-	)
-
-	identity := []iampolicy.Statement{
-		// The stack's own roles ("<project>-<stack>-*"), with inline policies only.
-		iampolicy.Allow("StackRoles", []string{
-			"iam:CreateRole", "iam:DeleteRole", "iam:GetRole", "iam:UpdateRole", "iam:UpdateAssumeRolePolicy",
-			"iam:TagRole", "iam:UntagRole", "iam:ListRoleTags", "iam:PutRolePolicy", "iam:GetRolePolicy",
-			"iam:DeleteRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies",
-			"iam:ListInstanceProfilesForRole",
-		}, s.iamArn("role/"+n+"-*")),
+		}, s.protectedKeys()...),
+		iampolicy.Deny("KeepBoundary", []string{
+			"iam:DeleteRolePermissionsBoundary", "iam:PutRolePermissionsBoundary",
+		}, s.iamArn("role/*")),
+		iampolicy.Deny("KeepBoundaryPolicy", []string{
+			"iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion",
+			"iam:TagPolicy", "iam:UntagPolicy",
+		}, s.iamArn("policy/"+s.Project+"-*")),
+		iampolicy.Deny("KeepDeployIdentities", []string{
+			"iam:UpdateAssumeRolePolicy", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:AttachRolePolicy",
+			"iam:DetachRolePolicy", "iam:DeleteRole", "iam:UpdateRole", "iam:TagRole", "iam:UntagRole",
+		}, s.iamArn("role/"+s.Project+"-github-*"), s.iamArn("role/"+s.Project+"-pipeline-*")),
 		iampolicy.Deny("KeepStateBucket", []string{
 			"s3:DeleteBucket", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:PutBucketVersioning",
 			"s3:PutLifecycleConfiguration", "s3:PutEncryptionConfiguration", "s3:PutBucketPublicAccessBlock",
 			"s3:PutBucketOwnershipControls", "s3:DeleteObjectVersion",
 		}, "arn:aws:s3:::"+s.StateBucket, "arn:aws:s3:::"+s.StateBucket+"/*"),
 	}
-	identity = append(identity, s.stateStatements(stack)...)
-	if s.CloudTrail {
-		identity = append(identity,
-			R(iampolicy.Allow("Trail", []string{
-				"cloudtrail:CreateTrail", "cloudtrail:DeleteTrail", "cloudtrail:UpdateTrail", "cloudtrail:GetTrail",
-				"cloudtrail:GetTrailStatus", "cloudtrail:StartLogging", "cloudtrail:StopLogging",
-				"cloudtrail:PutEventSelectors", "cloudtrail:GetEventSelectors", "cloudtrail:AddTags",
-				"cloudtrail:RemoveTags", "cloudtrail:ListTags",
-			}, s.arn("cloudtrail", "trail/"+n+"*"))),
-			R(iampolicy.Allow("TrailRead", []string{"cloudtrail:DescribeTrails"}, "*")))
-	}
-	if s.GuardDuty {
-		identity = append(identity,
-			R(iampolicy.Allow("Detector", []string{
-				"guardduty:GetDetector", "guardduty:UpdateDetector", "guardduty:DeleteDetector",
-				"guardduty:TagResource", "guardduty:UntagResource", "guardduty:ListTagsForResource",
-			}, s.arn("guardduty", "detector/*"))),
-			R(iampolicy.Allow("DetectorCreate", []string{"guardduty:CreateDetector", "guardduty:ListDetectors"}, "*")))
-	}
-
-	return []namedDocument{
-		{"network", network},
-		{"compute", compute},
-		{"edge", edge},
-		{"data", data},
-		{"identity", iampolicy.New(identity...)},
-	}
 }
 
-// passedToServices adds CloudTrail, which delivers to CloudWatch Logs with the stack's own role, when the
-// trail is on.
-func (s scope) passedToServices() []string {
-	out := append([]string{}, PassedToServices...)
-	if s.CloudTrail {
-		out = append(out, "cloudtrail.amazonaws.com")
+// deployDocuments are the permissions of one stack's deploy role, as managed policies small enough for
+// IAM: the permission table's statements for the types the stack's plan holds (pkg/permissions), its own
+// state, and the guards.
+func deployDocuments(s scope, stack string) ([]namedDocument, error) {
+	st, err := permissions.Deploy(s.stack(stack), append(append([]string{}, s.Main[stack].Types...), permissions.WorkflowType))
+	if err != nil {
+		return nil, err
 	}
-	return out
+	st = append(st, s.stateStatements(stack, true)...)
+	st = append(st, s.guards(stack)...)
+	return pack(st)
 }
 
-func (s scope) serviceLinkedRoles() []string {
-	out := append([]string{}, ServiceLinkedRoles...)
-	if s.GuardDuty {
-		out = append(out, "guardduty.amazonaws.com", "malware-protection.guardduty.amazonaws.com")
+// pack fills managed policies in order, each under ManagedPolicyMaxChars.
+func pack(statements []iampolicy.Statement) ([]namedDocument, error) {
+	var out []namedDocument
+	var cur []iampolicy.Statement
+	flush := func() {
+		if len(cur) > 0 {
+			out = append(out, namedDocument{Name: fmt.Sprint(len(out) + 1), Doc: iampolicy.New(cur...)})
+			cur = nil
+		}
 	}
-	return out
+	for _, st := range statements {
+		if len(iampolicy.New(st).JSON()) > ManagedPolicyMaxChars {
+			return nil, fmt.Errorf("statement %s alone is over the %d characters of a managed policy: split its target", st.Sid, ManagedPolicyMaxChars)
+		}
+		if len(iampolicy.New(append(append([]iampolicy.Statement{}, cur...), st)...).JSON()) > ManagedPolicyMaxChars {
+			flush()
+		}
+		cur = append(cur, st)
+	}
+	flush()
+	if len(out) > ManagedPoliciesPerRole-1 {
+		return nil, fmt.Errorf("the deploy permissions need %d managed policies, over the %d a role may hold", len(out), ManagedPoliciesPerRole)
+	}
+	return out, nil
 }
 
-// previewDocument is the pull-request role: the reads `pulumi preview` makes (data sources and, with
-// --refresh, the resources' Describe/Get/List calls), the state backend read-only except the lock object,
-// and Decrypt on the secrets-provider key. No secret values, no object reads outside the state bucket.
-func previewDocument(s scope, stacks []string) iampolicy.Document {
-	R := s.inRegion
-	var roles, buckets []string
-	for _, st := range stacks {
-		roles = append(roles, s.iamArn("role/"+s.Project+"-"+st+"-*"))
-		buckets = append(buckets, "arn:aws:s3:::"+s.Project+"-"+st+"-*")
+// previewDocument is one stack's pull-request role: the data sources the program reads, its own state
+// read-only except its lock, and Decrypt on its own secrets key. It runs `pulumi preview` without
+// --refresh: refreshing reads SecureString parameters and secret versions, whose values a preview role must
+// never see.
+func previewDocument(s scope, stack string) iampolicy.Document {
+	statements := []iampolicy.Statement{
+		s.inRegion(iampolicy.Allow("DataSources", DataSourceActions, "*")),
 	}
-	bucket := "arn:aws:s3:::" + s.StateBucket
-	return iampolicy.New(
-		R(iampolicy.Allow("ReadInfrastructure", []string{
-			"ec2:Describe*", "ecs:Describe*", "ecs:List*", "ecr:DescribeRepositories", "ecr:DescribeImages",
-			"ecr:GetLifecyclePolicy", "ecr:GetRepositoryPolicy", "ecr:ListTagsForResource",
-			"rds:Describe*", "rds:ListTagsForResource", "elasticache:Describe*", "elasticache:ListTagsForResource",
-			"elasticloadbalancing:Describe*", "acm:DescribeCertificate", "acm:ListCertificates",
-			"acm:ListTagsForCertificate", "kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus",
-			"kms:ListResourceTags", "kms:ListAliases", "secretsmanager:DescribeSecret",
-			"secretsmanager:GetResourcePolicy", "secretsmanager:ListSecrets", "ssm:DescribeParameters",
-			"ssm:ListTagsForResource", "logs:DescribeLogGroups", "logs:ListTagsForResource", "logs:ListTagsLogGroup",
-			"cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource", "cloudwatch:GetDashboard",
-			"sns:GetTopicAttributes", "sns:GetSubscriptionAttributes", "sns:ListSubscriptionsByTopic",
-			"sns:ListTagsForResource", "application-autoscaling:Describe*",
-		}, "*")),
-		iampolicy.Allow("ReadStackRoles", []string{
-			"iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies",
-			"iam:ListRoleTags",
-		}, roles...),
-		R(iampolicy.Allow("ReadStackBuckets", []string{
-			"s3:GetBucket*", "s3:GetEncryptionConfiguration", "s3:GetLifecycleConfiguration",
-			"s3:GetAccelerateConfiguration", "s3:GetReplicationConfiguration",
-		}, buckets...)),
-		R(iampolicy.Allow("StateList", []string{"s3:ListBucket", "s3:GetBucketLocation"}, bucket)),
-		R(iampolicy.Allow("StateRead", []string{"s3:GetObject"}, bucket+"/.pulumi/*")),
-		R(iampolicy.Allow("StateLock", []string{"s3:PutObject", "s3:DeleteObject"}, bucket+"/.pulumi/locks/*")),
-		viaService(R(iampolicy.Allow("StateKey", []string{"kms:Decrypt", "kms:GenerateDataKey"}, s.StateKeyArn)),
-			"s3."+s.Region+".amazonaws.com"),
-		R(iampolicy.Allow("SecretsProviderKey", []string{"kms:Decrypt"}, s.SecretsKeyArn)),
-	)
+	return iampolicy.New(append(statements, s.stateStatements(stack, false)...)...)
 }
+
+// DataSourceActions are what the program's data sources call (pkg/plan's invokes: caller identity, region
+// and partition need no permission; availability zones, the ELB log delivery account (none), Cloudflare's
+// ranges (not AWS)).
+var DataSourceActions = []string{"ec2:DescribeAvailabilityZones"}
 
 // pushDocument is the application repository's role: log in to ECR and push to the stacks' app
 // repositories, nothing else.
@@ -446,3 +245,12 @@ func trustDocument(providerArn, subject string) iampolicy.Document {
 func branchSubject(repo, branch string) string   { return "repo:" + repo + ":ref:refs/heads/" + branch }
 func environmentSubject(repo, env string) string { return "repo:" + repo + ":environment:" + env }
 func pullRequestSubject(repo string) string      { return "repo:" + repo + ":pull_request" }
+
+func sortedStacks(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -8,12 +10,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fargate-platform/fargate-platform/pkg/iampolicy"
+	"github.com/fargate-platform/fargate-platform/pkg/plan"
 )
 
 // everything turns on every optional feature, so the invariants cover every policy the program can write.
 var everything = map[string]string{
-	project + ":allowCloudTrail":       "true",
-	project + ":allowGuardDuty":        "true",
 	project + ":codebuild":             "true",
 	project + ":codestarConnectionArn": connection,
 }
@@ -26,7 +27,7 @@ const (
 func TestNoStatementGrantsAWholeServiceOrEverything(t *testing.T) {
 	rec := mustPlan(t, everything)
 	policies := identityPolicies(t, rec)
-	require.Len(t, policies, 2*5+2+2, "5 managed per deploy role, preview, push, build, pipeline")
+	require.GreaterOrEqual(t, len(policies), 2*2+2+1+2, "deploy policies and a boundary per stack, previews, push, build, pipeline")
 	for name, d := range policies {
 		for _, s := range d.Statement {
 			if s.Effect != "Allow" {
@@ -48,6 +49,9 @@ func TestNoStatementGrantsAWholeServiceOrEverything(t *testing.T) {
 func TestEveryAllowIsRegionPinnedOrArnScoped(t *testing.T) {
 	rec := mustPlan(t, everything)
 	for name, d := range identityPolicies(t, rec) {
+		if strings.Contains(name, "-boundary-") {
+			continue // a boundary grants nothing by itself: it caps the stack's roles, which run in the region
+		}
 		for _, s := range d.Statement {
 			if s.Effect != "Allow" {
 				continue
@@ -92,160 +96,136 @@ func TestActionsExistAndResourceScopesAreHonoured(t *testing.T) {
 	}
 }
 
-func TestPassRoleOnlyForStackRolesToItsServices(t *testing.T) {
-	base := []string{"ecs-tasks.amazonaws.com", "vpc-flow-logs.amazonaws.com", "monitoring.rds.amazonaws.com"}
-	tests := []struct {
-		name string
-		give map[string]string
-		want []string
-	}{
-		{"tasks, flow logs and RDS monitoring", nil, base},
-		{"and CloudTrail's log delivery when the trail is on", map[string]string{project + ":allowCloudTrail": "true"},
-			append(append([]string{}, base...), "cloudtrail.amazonaws.com")},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			rec := mustPlan(t, tt.give)
-			for _, stack := range []string{"dev", "prod"} {
-				d := doc(t, rec.Find("aws:iam/policy:Policy", "fargate-platform-bootstrap-deploy-"+stack+"-network"), "policy")
-				s := statement(t, d, "PassStackRoles")
-				assert.Equal(t, []string{"iam:PassRole"}, s.Action)
-				assert.Equal(t, []string{"arn:aws:iam::123456789012:role/fargate-platform-" + stack + "-*"}, s.Resource)
-				assert.Equal(t, iampolicy.Condition{"StringEquals": {"iam:PassedToService": tt.want}}, s.Condition)
-			}
-		})
-	}
-	rec := mustPlan(t, everything)
-	// No other statement anywhere passes roles.
-	for name, d := range identityPolicies(t, rec) {
-		for _, s := range d.Statement {
-			if s.Sid == "PassStackRoles" {
-				continue
-			}
-			for _, a := range s.Action {
-				assert.NotEqual(t, "iam:PassRole", a, "%s %s", name, s.Sid)
-			}
+// deployStatements are all statements of a stack's deploy role's managed policies, by Sid.
+func deployStatements(t *testing.T, rec *plan.Recorder, stack string) map[string]iampolicy.Statement {
+	t.Helper()
+	out := map[string]iampolicy.Statement{}
+	attached := 0
+	for _, p := range rec.ByType("aws:iam/policy:Policy") {
+		if !strings.HasPrefix(p.Str("name"), "fargate-platform-github-deploy-"+stack+"-") {
+			continue
+		}
+		attached++
+		for _, st := range doc(t, p, "policy").Statement {
+			_, dup := out[st.Sid]
+			require.False(t, dup, "two statements %s", st.Sid)
+			out[st.Sid] = st
 		}
 	}
+	require.NotZero(t, attached)
+	return out
 }
 
-func TestDeployRolesReachOnlyTheirOwnStack(t *testing.T) {
+func TestPassRoleOnlyForStackRolesToTheServicesItsPlanUses(t *testing.T) {
+	base := []string{"ecs-tasks.amazonaws.com", "monitoring.rds.amazonaws.com", "scheduler.amazonaws.com", "vpc-flow-logs.amazonaws.com"}
 	tests := []struct {
-		name      string
-		stack     string
-		wantNames []string
-		forbidden []string
+		stack string
+		want  []string
 	}{
-		{"dev", "dev", []string{"fargate-platform-dev"}, []string{"fargate-platform-prod", "/fargate-platform/prod", "/prod"}},
-		{"prod", "prod", []string{"fargate-platform-prod"}, []string{"fargate-platform-dev", "/fargate-platform/dev", "/dev"}},
+		{"dev", base},
+		// Pulumi.prod.yaml turns CloudTrail on: its log delivery role is passed to CloudTrail.
+		{"prod", []string{"cloudtrail.amazonaws.com", "ecs-tasks.amazonaws.com", "monitoring.rds.amazonaws.com", "scheduler.amazonaws.com", "vpc-flow-logs.amazonaws.com"}},
 	}
 	rec := mustPlan(t, nil)
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			attached := 0
-			for _, att := range rec.ByType("aws:iam/rolePolicyAttachment:RolePolicyAttachment") {
-				if att.Str("role") == "fargate-platform-github-deploy-"+tt.stack {
-					attached++
-					assert.Contains(t, att.Str("policyArn"), "policy/fargate-platform-github-deploy-"+tt.stack+"-")
+		t.Run(tt.stack, func(t *testing.T) {
+			st := deployStatements(t, rec, tt.stack)
+			pass := st["PassStackRoles"]
+			assert.Equal(t, []string{"iam:PassRole"}, pass.Action)
+			assert.Equal(t, []string{"arn:aws:iam::123456789012:role/fargate-platform-" + tt.stack + "-*"}, pass.Resource)
+			assert.Equal(t, tt.want, pass.Condition["StringEquals"]["iam:PassedToService"])
+			for sid, s := range st {
+				if sid != "PassStackRoles" {
+					assert.NotContains(t, s.Action, "iam:PassRole", sid)
 				}
 			}
-			assert.Equal(t, 5, attached)
-			for _, part := range []string{"network", "compute", "edge", "data", "identity"} {
-				d := doc(t, rec.Find("aws:iam/policy:Policy", "fargate-platform-bootstrap-deploy-"+tt.stack+"-"+part), "policy")
-				for _, s := range d.Statement {
-					for _, r := range s.Resource {
-						for _, f := range tt.forbidden {
-							assert.NotContains(t, r, f, "%s %s", part, s.Sid)
-						}
+		})
+	}
+}
+
+func TestDeployRolesNameOnlyTheirOwnStack(t *testing.T) {
+	tests := []struct{ stack, other string }{{"dev", "prod"}, {"prod", "dev"}}
+	rec := mustPlan(t, nil)
+	for _, tt := range tests {
+		t.Run(tt.stack, func(t *testing.T) {
+			st := deployStatements(t, rec, tt.stack)
+			for sid, s := range st {
+				for _, r := range s.Resource {
+					for _, f := range []string{"fargate-platform-" + tt.other, "/fargate-platform/" + tt.other, "/" + tt.other + "/", "/" + tt.other + "."} {
+						assert.NotContains(t, r, f, sid)
 					}
 				}
 			}
-			identity := doc(t, rec.Find("aws:iam/policy:Policy", "fargate-platform-bootstrap-deploy-"+tt.stack+"-identity"), "policy")
 			objects := "arn:aws:s3:::acme-shop-pulumi-state-123456789012/.pulumi/"
 			assert.Equal(t, []string{
-				objects + "stacks/fargate-platform/" + tt.stack + ".json*",
+				objects + "stacks/fargate-platform/" + tt.stack + ".*",
 				objects + "history/fargate-platform/" + tt.stack + "/*",
 				objects + "backups/fargate-platform/" + tt.stack + "/*",
-				objects + "locks/*",
-			}, statement(t, identity, "StateWrite").Resource)
-			assert.Equal(t, []string{"s3:PutObject", "s3:DeleteObject"}, statement(t, identity, "StateWrite").Action)
-			assert.Equal(t, []string{"arn:aws:iam::123456789012:role/fargate-platform-" + tt.stack + "-*"},
-				statement(t, identity, "StackRoles").Resource)
+				objects + "locks/organization/fargate-platform/" + tt.stack + "/*",
+			}, st["StateWrite"].Resource)
+			assert.Equal(t, []string{"arn:aws:iam::123456789012:role/fargate-platform-" + tt.stack + "-*"}, st["StackRoles"].Resource)
+			assert.Equal(t, []string{"arn:aws:iam::123456789012:policy/fargate-platform-" + tt.stack + "-boundary"},
+				st["StackRolesBounded"].Condition["StringEquals"]["iam:PermissionsBoundary"])
+			assert.Equal(t, []string{"fargate-platform-" + tt.stack}, st["StackKeys"].Condition["StringEquals"]["aws:ResourceTag/fargate-platform:stack"])
 		})
 	}
 }
 
-func TestDeployRolesUseTheBootstrapKeysButCannotManageThem(t *testing.T) {
+func TestDeployRolesUseTheirOwnBootstrapKeysButCannotManageAny(t *testing.T) {
 	rec := mustPlan(t, nil)
 	stateKey := rec.Find("aws:kms/key:Key", stateKeyName).Outputs["arn"].(string)
-	secretsKey := rec.Find("aws:kms/key:Key", secretsKeyName).Outputs["arn"].(string)
-
-	identity := doc(t, rec.Find("aws:iam/policy:Policy", "fargate-platform-bootstrap-deploy-prod-identity"), "policy")
-	sp := statement(t, identity, "SecretsProviderKey")
-	assert.Equal(t, []string{secretsKey}, sp.Resource)
-	assert.Equal(t, []string{"kms:Encrypt", "kms:Decrypt", "kms:DescribeKey"}, sp.Action)
-	sk := statement(t, identity, "StateKey")
-	assert.Equal(t, []string{stateKey}, sk.Resource)
-	assert.Equal(t, []string{"s3.ap-southeast-2.amazonaws.com"}, sk.Condition["StringEquals"]["kms:ViaService"])
-	keep := statement(t, identity, "KeepStateBucket")
-	assert.Equal(t, "Deny", keep.Effect)
-	assert.Contains(t, keep.Action, "s3:DeleteBucket")
-	assert.Contains(t, keep.Action, "s3:PutBucketPolicy")
-	assert.Contains(t, keep.Action, "s3:DeleteObjectVersion")
-
-	data := doc(t, rec.Find("aws:iam/policy:Policy", "fargate-platform-bootstrap-deploy-prod-data"), "policy")
-	deny := statement(t, data, "KeepBootstrapKeys")
+	secrets := map[string]string{}
+	for _, s := range []string{"dev", "prod"} {
+		secrets[s] = rec.Find("aws:kms/key:Key", secretsKeyName+"-"+s).Outputs["arn"].(string)
+	}
+	st := deployStatements(t, rec, "prod")
+	assert.Equal(t, []string{secrets["prod"]}, st["SecretsProviderKey"].Resource)
+	assert.Equal(t, []string{"kms:Encrypt", "kms:Decrypt"}, st["SecretsProviderKey"].Action)
+	assert.Equal(t, []string{stateKey}, st["StateKey"].Resource)
+	assert.Equal(t, []string{"s3.ap-southeast-2.amazonaws.com"}, st["StateKey"].Condition["StringEquals"]["kms:ViaService"])
+	deny := st["KeepBootstrapKeys"]
 	assert.Equal(t, "Deny", deny.Effect)
-	assert.Equal(t, []string{stateKey, secretsKey}, deny.Resource)
+	assert.ElementsMatch(t, []string{stateKey, secrets["dev"], secrets["prod"]}, deny.Resource)
 	for _, a := range []string{"kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:CreateGrant", "kms:UpdateAlias"} {
 		assert.Contains(t, deny.Action, a)
 	}
-	grants := statement(t, data, "StackKeyGrants")
-	assert.Equal(t, []string{"true"}, grants.Condition["Bool"]["kms:GrantIsForAWSResource"])
+	assert.Equal(t, []string{"true"}, st["StackKeyGrants"].Condition["Bool"]["kms:GrantIsForAWSResource"])
+	assert.Contains(t, st["KeepStateBucket"].Action, "s3:DeleteObjectVersion")
 }
 
 func TestMigrationTaskRunsOnlyInTheStacksCluster(t *testing.T) {
 	rec := mustPlan(t, nil)
-	compute := doc(t, rec.Find("aws:iam/policy:Policy", "fargate-platform-bootstrap-deploy-dev-compute"), "policy")
-	run := statement(t, compute, "EcsRunMigration")
+	run := deployStatements(t, rec, "dev")["EcsRunTask"]
 	assert.Equal(t, []string{"ecs:RunTask"}, run.Action)
 	assert.Equal(t, []string{"arn:aws:ecs:ap-southeast-2:123456789012:task-definition/fargate-platform-dev-*:*"}, run.Resource)
 	assert.Equal(t, []string{"arn:aws:ecs:ap-southeast-2:123456789012:cluster/fargate-platform-dev"}, run.Condition["ArnEquals"]["ecs:cluster"])
-	tasks := statement(t, compute, "EcsTasks")
-	assert.Equal(t, []string{"arn:aws:ecs:ap-southeast-2:123456789012:task/fargate-platform-dev/*"}, tasks.Resource)
 }
 
-func TestPreviewRoleIsReadOnly(t *testing.T) {
+func TestPreviewRolesAreReadOnlyAndPerStack(t *testing.T) {
 	actions := loadActions(t)
 	rec := mustPlan(t, nil)
-	d := doc(t, rec.Find("aws:iam/rolePolicy:RolePolicy", "fargate-platform-bootstrap-preview"), "policy")
 	stateKey := rec.Find("aws:kms/key:Key", stateKeyName).Outputs["arn"].(string)
-	secretsKey := rec.Find("aws:kms/key:Key", secretsKeyName).Outputs["arn"].(string)
-	// The only writes: the lock object, and the state key's data key for writing it.
-	writes := map[string]bool{"StateLock": true, "StateKey": true}
-	for _, s := range d.Statement {
-		assert.Equal(t, "Allow", s.Effect)
-		for _, a := range s.Action {
-			assert.NotContains(t, []string{"secretsmanager:GetSecretValue", "ssm:GetParameter", "ssm:GetParameters", "s3:GetObject*"}, a)
-			if writes[s.Sid] || s.Sid == "SecretsProviderKey" {
-				continue
+	for _, stack := range []string{"dev", "prod"} {
+		t.Run(stack, func(t *testing.T) {
+			d := doc(t, rec.Find("aws:iam/rolePolicy:RolePolicy", "fargate-platform-bootstrap-preview-"+stack), "policy")
+			for _, s := range d.Statement {
+				assert.Equal(t, "Allow", s.Effect)
+				for _, a := range s.Action {
+					if s.Sid == "StateKey" || s.Sid == "SecretsProviderKey" {
+						assert.Contains(t, []string{"kms:Decrypt", "kms:GenerateDataKey"}, a)
+						continue
+					}
+					for _, x := range matching(actions, a) {
+						assert.Contains(t, []string{"Read", "List"}, x.Level, "%s: %s", s.Sid, x.Name)
+					}
+				}
 			}
-			for _, x := range matching(actions, a) {
-				assert.Contains(t, []string{"Read", "List"}, x.Level, "%s: %s", s.Sid, x.Name)
-			}
-		}
+			assert.Equal(t, []string{"kms:Decrypt"}, statement(t, d, "SecretsProviderKey").Action)
+			assert.Equal(t, []string{rec.Find("aws:kms/key:Key", secretsKeyName+"-"+stack).Outputs["arn"].(string)},
+				statement(t, d, "SecretsProviderKey").Resource)
+			assert.Equal(t, []string{stateKey}, statement(t, d, "StateKey").Resource)
+		})
 	}
-	lock := statement(t, d, "StateLock")
-	assert.Equal(t, []string{"s3:PutObject", "s3:DeleteObject"}, lock.Action)
-	assert.Equal(t, []string{"arn:aws:s3:::acme-shop-pulumi-state-123456789012/.pulumi/locks/*"}, lock.Resource)
-	read := statement(t, d, "StateRead")
-	assert.Equal(t, []string{"arn:aws:s3:::acme-shop-pulumi-state-123456789012/.pulumi/*"}, read.Resource)
-	sp := statement(t, d, "SecretsProviderKey")
-	assert.Equal(t, []string{"kms:Decrypt"}, sp.Action)
-	assert.Equal(t, []string{secretsKey}, sp.Resource)
-	sk := statement(t, d, "StateKey")
-	assert.Equal(t, []string{stateKey}, sk.Resource)
-	assert.Equal(t, []string{"s3.ap-southeast-2.amazonaws.com"}, sk.Condition["StringEquals"]["kms:ViaService"])
 }
 
 func TestPushRoleOnlyPushesTheAppImages(t *testing.T) {
@@ -274,13 +254,16 @@ func TestPolicyDocumentsFitIamSizeLimits(t *testing.T) {
 			project + ":project":         "abcdefghij-klmnopqrs",
 			project + ":devStack":        "dev",
 			project + ":prodStack":       "prd",
+			project + ":mainProjectDir":  "<long>",
 			project + ":stateBucketName": "acme-shop-pulumi-state-123456789012-ap-southeast-2-abcdefghijkl",
-			project + ":allowCloudTrail": "true", project + ":allowGuardDuty": "true",
-			project + ":codebuild": "true", project + ":codestarConnectionArn": connection,
+			project + ":codebuild":       "true", project + ":codestarConnectionArn": connection,
 		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			if tt.give[project+":mainProjectDir"] == "<long>" {
+				tt.give[project+":mainProjectDir"] = renamedMainProject(t, "abcdefghij-klmnopqrs", map[string]string{"dev": "dev", "prod": "prd"})
+			}
 			rec := mustPlan(t, tt.give)
 			for _, p := range rec.ByType("aws:iam/policy:Policy") {
 				assert.LessOrEqual(t, len(p.Str("policy")), ManagedPolicyMaxChars, p.Name)
@@ -314,8 +297,8 @@ func TestCodeBuildOnlyWhenEnabled(t *testing.T) {
 		wantProjects int
 		wantRoles    int
 	}{
-		{"off by default", nil, 0, 4},
-		{"on", everything, 1, 6},
+		{"off by default", nil, 0, 5},
+		{"on", everything, 1, 7},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -370,7 +353,14 @@ func TestCodeBuildProjectAndRoles(t *testing.T) {
 			buildPolicies = append(buildPolicies, a.Str("policyArn"))
 		}
 	}
-	assert.Len(t, buildPolicies, 5)
+	// The build deploys dev with exactly dev's deploy policies.
+	var devPolicies []string
+	for _, p := range rec.ByType("aws:iam/policy:Policy") {
+		if strings.HasPrefix(p.Str("name"), "fargate-platform-github-deploy-dev-") {
+			devPolicies = append(devPolicies, p.Outputs["arn"].(string))
+		}
+	}
+	assert.ElementsMatch(t, devPolicies, buildPolicies)
 	for _, arn := range buildPolicies {
 		assert.Contains(t, arn, "policy/fargate-platform-github-deploy-dev-")
 	}
@@ -401,4 +391,22 @@ func TestCodeBuildProjectAndRoles(t *testing.T) {
 	assert.Equal(t, stateKey, sse.Str("rules.0.applyServerSideEncryptionByDefault.kmsMasterKeyId"))
 	tls := statement(t, doc(t, rec.Find("aws:s3/bucketPolicy:BucketPolicy", "fargate-platform-bootstrap-artifacts"), "policy"), "DenyInsecureTransport")
 	assert.Equal(t, iampolicy.Condition{"Bool": {"aws:SecureTransport": {"false"}}}, tls.Condition)
+}
+
+// renamedMainProject copies the main program's Pulumi.yaml and stack files into a new directory under
+// another project name (and stack names), for a bootstrap of the longest names the config allows.
+func renamedMainProject(t *testing.T, name string, stacks map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	y, err := os.ReadFile(filepath.Join("..", "Pulumi.yaml"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"),
+		[]byte(strings.Replace(string(y), "name: fargate-platform", "name: "+name, 1)), 0o644))
+	for from, to := range stacks {
+		b, err := os.ReadFile(filepath.Join("..", "Pulumi."+from+".yaml"))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi."+to+".yaml"),
+			[]byte(strings.ReplaceAll(string(b), "fargate-platform:", name+":")), 0o644))
+	}
+	return dir
 }

@@ -30,8 +30,12 @@ type StateBackendArgs struct {
 	Account, Region string
 	// BucketName is the state bucket's (global) name. Required.
 	BucketName string
-	// SecretsKeyAlias is the secrets-provider key's alias name, without "alias/". Required.
+	// SecretsKeyAlias is the prefix of the secrets-provider keys' aliases, without "alias/": each stack gets
+	// its own key, "alias/<SecretsKeyAlias>-<stack>", so no stack's roles can decrypt another's secrets.
+	// Required.
 	SecretsKeyAlias string
+	// Stacks are the main program's stacks, one secrets key each. Required.
+	Stacks []string
 	// StateKeyAlias is the state bucket key's alias name, without "alias/". Default "<BucketName>".
 	StateKeyAlias string
 	// NoncurrentVersionDays is how long replaced state versions are kept. Default 90.
@@ -44,11 +48,12 @@ type StateBackendArgs struct {
 type StateBackend struct {
 	pulumi.ResourceState
 
-	BucketName      pulumi.StringOutput `pulumi:"bucketName"`
-	BucketArn       pulumi.StringOutput `pulumi:"bucketArn"`
-	StateKeyArn     pulumi.StringOutput `pulumi:"stateKeyArn"`
-	SecretsKeyArn   pulumi.StringOutput `pulumi:"secretsKeyArn"`
-	SecretsKeyAlias pulumi.StringOutput `pulumi:"secretsKeyAlias"`
+	BucketName  pulumi.StringOutput `pulumi:"bucketName"`
+	BucketArn   pulumi.StringOutput `pulumi:"bucketArn"`
+	StateKeyArn pulumi.StringOutput `pulumi:"stateKeyArn"`
+	// SecretsKeyArns and SecretsKeyAliases map each stack to its secrets-provider key and alias.
+	SecretsKeyArns    pulumi.StringMapOutput `pulumi:"secretsKeyArns"`
+	SecretsKeyAliases pulumi.StringMapOutput `pulumi:"secretsKeyAliases"`
 }
 
 func (a *StateBackendArgs) withDefaults() (StateBackendArgs, error) {
@@ -66,6 +71,8 @@ func (a *StateBackendArgs) withDefaults() (StateBackendArgs, error) {
 		return out, fmt.Errorf("state: BucketName %q: want an S3 bucket name", out.BucketName)
 	case out.SecretsKeyAlias == "" || out.SecretsKeyAlias == out.StateKeyAlias:
 		return out, fmt.Errorf("state: SecretsKeyAlias %q: required, and different from StateKeyAlias", out.SecretsKeyAlias)
+	case len(out.Stacks) == 0:
+		return out, fmt.Errorf("state: Stacks: want at least one stack")
 	case out.NoncurrentVersionDays < 1:
 		return out, fmt.Errorf("state: NoncurrentVersionDays %d: want 1 or more", out.NoncurrentVersionDays)
 	}
@@ -123,23 +130,30 @@ func NewStateBackend(ctx *pulumi.Context, name string, args *StateBackendArgs, o
 		return nil, err
 	}
 
-	// The secrets provider's key: the Pulumi CLI calls KMS directly to wrap each stack's data key.
-	secretsKey, err := kms.NewKey(ctx, name+"-secrets", &kms.KeyArgs{
-		Description:          pulumi.String("Pulumi secrets provider (awskms://alias/" + a.SecretsKeyAlias + ")"),
-		EnableKeyRotation:    pulumi.Bool(true),
-		DeletionWindowInDays: pulumi.Int(30),
-		Policy:               pulumi.String(keyPolicy(a.Account, a.KeyAdminArns, "").JSON()),
-	}, parent, protect)
-	if err != nil {
-		return nil, err
-	}
-	// The alias stacks name in `secretsprovider: awskms://alias/<name>?region=...`.
-	secretsAlias, err := kms.NewAlias(ctx, name+"-secrets", &kms.AliasArgs{
-		Name:        pulumi.String("alias/" + a.SecretsKeyAlias),
-		TargetKeyId: secretsKey.KeyId,
-	}, parent)
-	if err != nil {
-		return nil, err
+	// One secrets provider key per stack: the Pulumi CLI calls KMS directly to wrap the stack's data key
+	// (`secretsprovider: awskms://alias/<alias>-<stack>`), and only that stack's roles are granted it.
+	secretsArns, secretsAliases := pulumi.StringMap{}, pulumi.StringMap{}
+	for _, stack := range a.Stacks {
+		alias := a.SecretsKeyAlias + "-" + stack
+		key, err := kms.NewKey(ctx, name+"-secrets-"+stack, &kms.KeyArgs{
+			Description:          pulumi.String("Pulumi secrets provider of stack " + stack + " (awskms://alias/" + alias + ")"),
+			EnableKeyRotation:    pulumi.Bool(true),
+			DeletionWindowInDays: pulumi.Int(30),
+			Policy:               pulumi.String(keyPolicy(a.Account, a.KeyAdminArns, "").JSON()),
+		}, parent, protect)
+		if err != nil {
+			return nil, err
+		}
+		// The alias the stack file names in `secretsprovider:`.
+		al, err := kms.NewAlias(ctx, name+"-secrets-"+stack, &kms.AliasArgs{
+			Name:        pulumi.String("alias/" + alias),
+			TargetKeyId: key.KeyId,
+		}, parent)
+		if err != nil {
+			return nil, err
+		}
+		secretsArns[stack] = key.Arn
+		secretsAliases[stack] = al.Name
 	}
 
 	// The bucket, named by the administrator (the name goes into every `pulumi login`).
@@ -190,8 +204,12 @@ func NewStateBackend(ctx *pulumi.Context, name string, args *StateBackendArgs, o
 	}, parent, pulumi.DependsOn([]pulumi.Resource{ver})); err != nil {
 		return nil, err
 	}
-	// Plain HTTP is refused, and so is an object written with another key than the bucket's.
-	if _, err := s3.NewBucketPolicy(ctx, name, &s3.BucketPolicyArgs{
+	// Plain HTTP is refused, and so is an object written with another key than the bucket's. The S3 backend
+	// sends no encryption header (the bucket's default applies), so the deny must hold only when the header
+	// is present: `Null: false` says it is, and StringNotEquals then compares it. The ...IfExists form would
+	// deny every PutObject without the header, administrators' too ("IfExists condition operators": a
+	// missing key evaluates to true, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_IfExists).
+	policy, err := s3.NewBucketPolicy(ctx, name, &s3.BucketPolicyArgs{
 		Bucket: bucket.ID(),
 		Policy: iampolicy.Build(func(v []any) iampolicy.Document {
 			arn, key := v[0].(string), v[1].(string)
@@ -199,22 +217,35 @@ func NewStateBackend(ctx *pulumi.Context, name string, args *StateBackendArgs, o
 			otherKey := iampolicy.Deny("DenyOtherKeys", []string{"s3:PutObject"}, arn+"/*")
 			otherKey.Principal = &iampolicy.Principal{AWS: []string{"*"}}
 			otherKey.Condition = iampolicy.Condition{
-				"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption-aws-kms-key-id": {key}},
+				"Null":            {"s3:x-amz-server-side-encryption-aws-kms-key-id": {"false"}},
+				"StringNotEquals": {"s3:x-amz-server-side-encryption-aws-kms-key-id": {key}},
 			}
 			return iampolicy.New(tls, otherKey)
 		}, bucket.Arn, stateKey.Arn),
-	}, parent, pulumi.DependsOn(append(closed, sse))); err != nil {
+	}, parent, pulumi.DependsOn(append(closed, sse)))
+	if err != nil {
+		return nil, err
+	}
+	// The backend's layout marker, written once here: Pulumi's S3 backend reads it before anything else and
+	// writes it when it is missing, which the deploy roles (allowed only their own stack's objects) could not.
+	// version 1 is the project-scoped layout the deploy roles' object scopes assume (pkg/backend/diy meta.go).
+	if _, err := s3.NewBucketObjectv2(ctx, name+"-meta", &s3.BucketObjectv2Args{
+		Bucket:      bucket.ID(),
+		Key:         pulumi.String(MetaKey),
+		Content:     pulumi.String("version: 1\n"),
+		ContentType: pulumi.String("application/yaml"),
+	}, parent, pulumi.DependsOn([]pulumi.Resource{policy})); err != nil {
 		return nil, err
 	}
 
 	sb.BucketName = bucket.Bucket
 	sb.BucketArn = bucket.Arn
 	sb.StateKeyArn = stateKey.Arn
-	sb.SecretsKeyArn = secretsKey.Arn
-	sb.SecretsKeyAlias = secretsAlias.Name
+	sb.SecretsKeyArns = secretsArns.ToStringMapOutput()
+	sb.SecretsKeyAliases = secretsAliases.ToStringMapOutput()
 	if err := ctx.RegisterResourceOutputs(sb, pulumi.Map{
 		"bucketName": sb.BucketName, "bucketArn": sb.BucketArn, "stateKeyArn": sb.StateKeyArn,
-		"secretsKeyArn": sb.SecretsKeyArn, "secretsKeyAlias": sb.SecretsKeyAlias,
+		"secretsKeyArns": sb.SecretsKeyArns, "secretsKeyAliases": sb.SecretsKeyAliases,
 	}); err != nil {
 		return nil, err
 	}

@@ -23,6 +23,12 @@ type Config struct {
 	// dev 14, prod 365). One of the values CloudWatch Logs accepts.
 	LogRetentionDays int
 
+	// PermissionsBoundary is the permissions boundary every IAM role of the stack carries (key
+	// `permissionsBoundary`; default "bootstrap": the bootstrap's policy "<project>-<stack>-boundary", which
+	// the deploy roles may not create a role without). "none" creates roles without one (a stack deployed
+	// only by an administrator, without the bootstrap); a policy ARN names another.
+	PermissionsBoundary string
+
 	Network  Network
 	Registry Registry
 	Secrets  Secrets

@@ -45,6 +45,7 @@ func (r *reader) read(project, stack string) Config {
 	d := defaultsFor(c.Environment)
 
 	c.LogRetentionDays = r.integer("logRetentionDays", d.logRetention)
+	c.PermissionsBoundary = r.str("permissionsBoundary", "bootstrap")
 
 	c.Network = Network{
 		Cidr:                 r.str("vpcCidr", d.vpcCidr),

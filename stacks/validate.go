@@ -51,6 +51,7 @@ var CacheVersions = map[string]map[string]string{
 }
 
 var (
+	policyArnRe = regexp.MustCompile(`^arn:aws[a-z-]*:iam::\d{12}:policy/[\w+=,.@/-]+$`)
 	regionRe    = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$`)
 	labelRe     = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
 	zoneIdRe    = regexp.MustCompile(`^[0-9a-f]{32}$`)
@@ -82,6 +83,9 @@ func (c Config) Validate() Errors {
 	v.check(nameRe.MatchString(c.Name) && len(c.Name) <= 24, "stack name", c.Name,
 		"project and stack together at most 24 characters, lowercase letters, digits and hyphens")
 	v.retention("logRetentionDays", c.LogRetentionDays)
+	v.check(c.PermissionsBoundary == "bootstrap" || c.PermissionsBoundary == "none" || policyArnRe.MatchString(c.PermissionsBoundary),
+		"permissionsBoundary", c.PermissionsBoundary,
+		`"bootstrap" (the bootstrap's <project>-<stack>-boundary policy), "none", or an IAM policy ARN arn:aws:iam::<account>:policy/<name>`)
 
 	c.Network.validate(v, prod)
 	c.Registry.validate(v)

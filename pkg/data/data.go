@@ -67,6 +67,9 @@ var MonitoringIntervals = []int{0, 1, 5, 10, 15, 30, 60}
 
 // Args configures the data tier.
 type Args struct {
+	// PermissionsBoundaryArn is set as the permissions boundary of every role the component creates.
+	// Default "": none.
+	PermissionsBoundaryArn string
 	// VpcId is the VPC both security groups live in. Required.
 	VpcId pulumi.StringInput
 	// SubnetIds are the isolated subnets (no route out) both subnet groups span. Required.
@@ -368,7 +371,7 @@ func database(ctx *pulumi.Context, name string, a Args, d *Data, parent pulumi.R
 	// the role as lacking permissions.
 	var monitoringRole pulumi.StringPtrInput
 	if db.MonitoringInterval > 0 {
-		role, policy, err := monitoringRoleFor(ctx, name, identifier, parent)
+		role, policy, err := monitoringRoleFor(ctx, name, identifier, a.PermissionsBoundaryArn, parent)
 		if err != nil {
 			return err
 		}
@@ -475,7 +478,7 @@ func maxStorage(db DatabaseArgs) int {
 // monitoringRoleFor is enhanced monitoring's role: assumable only by RDS monitoring for this account's
 // instance, writing only to the RDSOSMetrics log group (the inline equivalent of
 // AmazonRDSEnhancedMonitoringRole, scoped to that group).
-func monitoringRoleFor(ctx *pulumi.Context, name, identifier string, parent pulumi.ResourceOption) (*iam.Role, *iam.RolePolicy, error) {
+func monitoringRoleFor(ctx *pulumi.Context, name, identifier, boundary string, parent pulumi.ResourceOption) (*iam.Role, *iam.RolePolicy, error) {
 	caller, err := aws.GetCallerIdentity(ctx, nil)
 	if err != nil {
 		return nil, nil, fmt.Errorf("data: caller identity: %w", err)
@@ -495,6 +498,7 @@ func monitoringRoleFor(ctx *pulumi.Context, name, identifier string, parent pulu
 		},
 	})
 	role, err := iam.NewRole(ctx, name+"-db-monitoring", &iam.RoleArgs{
+		PermissionsBoundary: iampolicy.Boundary(boundary),
 		AssumeRolePolicy: pulumi.String(trust.JSON()),
 		Description:      pulumi.String("RDS enhanced monitoring of " + identifier),
 	}, parent)

@@ -111,3 +111,11 @@ func DenyInsecureTransport(bucketArn string) Statement {
 	s.Condition = Condition{"Bool": {"aws:SecureTransport": {"false"}}}
 	return s
 }
+
+// Boundary is a role's PermissionsBoundary input: the policy ARN, or nil (none) for "".
+func Boundary(policyArn string) pulumi.StringPtrInput {
+	if policyArn == "" {
+		return nil
+	}
+	return pulumi.String(policyArn)
+}

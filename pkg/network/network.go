@@ -35,6 +35,9 @@ var InterfaceEndpointServices = []string{"ecr.api", "ecr.dkr", "logs", "secretsm
 
 // Args configures the network.
 type Args struct {
+	// PermissionsBoundaryArn is set as the permissions boundary of every role the component creates.
+	// Default "": none.
+	PermissionsBoundaryArn string
 	// Cidr is the VPC's IPv4 block. Required.
 	Cidr string
 	// AzCount is how many AZs the subnets span. Default 2.
@@ -396,6 +399,7 @@ func flowLogs(ctx *pulumi.Context, name string, a Args, network *ec2.Vpc, parent
 		},
 	})
 	role, err := iam.NewRole(ctx, name+"-flow-logs", &iam.RoleArgs{
+		PermissionsBoundary: iampolicy.Boundary(a.PermissionsBoundaryArn),
 		AssumeRolePolicy: pulumi.String(trust.JSON()),
 		Description:      pulumi.String("VPC flow logs delivery to " + a.LogGroupPrefix + "/vpc-flow-logs"),
 	}, parent)

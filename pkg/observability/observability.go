@@ -36,6 +36,9 @@ type ServiceRef struct {
 
 // Args configures the alarms, dashboard and audit trail.
 type Args struct {
+	// PermissionsBoundaryArn is set as the permissions boundary of every role the component creates.
+	// Default "": none.
+	PermissionsBoundaryArn string
 	// KmsKeyArn is the stack key: it encrypts the alarm topic (its policy lets cloudwatch.amazonaws.com of
 	// this account use it) and the CloudTrail log group. Required.
 	KmsKeyArn pulumi.StringInput

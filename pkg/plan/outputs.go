@@ -179,7 +179,12 @@ func (r *Recorder) outputs(typ, name, urn string, in resource.PropertyMap, custo
 		set["arnSuffix"] = suffix
 		id = set["arn"].(string)
 	case "aws:lb/listener:Listener":
-		set["arn"] = arn("elasticloadbalancing", "listener/app/"+name+"/"+hexID(urn, 16)+"/"+hexID(urn+"l", 16))
+		// listener/app/<load balancer name>/<load balancer id>/<listener id>, as ELB names it.
+		lb := strings.TrimPrefix(inputString(in, "loadBalancerArn"), arn("elasticloadbalancing", "loadbalancer/"))
+		if lb == "" || strings.HasPrefix(lb, "arn:") {
+			lb = "app/" + name + "/" + hexID(urn, 16)
+		}
+		set["arn"] = arn("elasticloadbalancing", "listener/"+lb+"/"+hexID(urn+"l", 16))
 		id = set["arn"].(string)
 	case "aws:lb/trustStore:TrustStore":
 		set["arn"] = arn("elasticloadbalancing", "truststore/"+physical+"/"+hexID(urn, 16))

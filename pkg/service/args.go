@@ -21,6 +21,9 @@ const (
 
 // Args configures the service tier.
 type Args struct {
+	// PermissionsBoundaryArn is set as the permissions boundary of every role the component creates.
+	// Default "": none.
+	PermissionsBoundaryArn string
 	// SubnetIds are the private subnets the tasks run in. Required.
 	SubnetIds pulumi.StringArrayInput
 	// SecurityGroupId is the group every task runs in. Required.

@@ -104,6 +104,7 @@ func newRoles(ctx *pulumi.Context, name string, a Args, account, region string,
 
 	// The execution role: ECS's own credentials to start the tasks, never the app's.
 	exec, err := iam.NewRole(ctx, name+"-execution", &iam.RoleArgs{
+		PermissionsBoundary: iampolicy.Boundary(a.PermissionsBoundaryArn),
 		AssumeRolePolicy: trust,
 		Description:      pulumi.String("ECS task execution for " + name + ": image pulls, container logs, secrets"),
 	}, parent)
@@ -142,6 +143,7 @@ func newRoles(ctx *pulumi.Context, name string, a Args, account, region string,
 	// One task role per task, so CloudTrail tells web, worker and migration calls apart.
 	for _, task := range []string{taskWeb, taskWorker, taskMigrate} {
 		role, err := iam.NewRole(ctx, name+"-"+task+"-task", &iam.RoleArgs{
+		PermissionsBoundary: iampolicy.Boundary(a.PermissionsBoundaryArn),
 			AssumeRolePolicy: trust,
 			Description:      pulumi.String("App processes of the " + name + " " + task + " task"),
 		}, parent)

@@ -33,6 +33,7 @@ func scheduleRedeploys(ctx *pulumi.Context, name string, a Args, account, region
 		},
 	})
 	role, err := iam.NewRole(ctx, name+"-redeploy", &iam.RoleArgs{
+		PermissionsBoundary: iampolicy.Boundary(a.PermissionsBoundaryArn),
 		AssumeRolePolicy: pulumi.String(trust.JSON()),
 		Description:      pulumi.String("EventBridge Scheduler: force new deployments of " + name + " services"),
 	}, parent)

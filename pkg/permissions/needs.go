@@ -1,0 +1,51 @@
+package permissions
+
+import (
+	"sort"
+
+	"github.com/fargate-platform/fargate-platform/stacks"
+)
+
+// needs says which stack configs plan a resource type; every other type of MainTypes is in every plan. A
+// whole-stack test holds this to the real plans: the types a stack's plan holds are exactly TypesFor its
+// config, so a deploy role gets every permission its stack needs and none of another shape's.
+var needs = map[string]func(stacks.Config) bool{
+	"aws:cloudtrail/trail:Trail":                         func(c stacks.Config) bool { return c.Alarms.CloudTrail },
+	"aws:guardduty/detector:Detector":                    func(c stacks.Config) bool { return c.Alarms.GuardDuty },
+	"aws:guardduty/detectorFeature:DetectorFeature":      func(c stacks.Config) bool { return c.Alarms.GuardDuty },
+	"aws:lb/trustStore:TrustStore":                       func(c stacks.Config) bool { return c.Edge.AuthenticatedOriginPulls },
+	"aws:s3/bucketObjectv2:BucketObjectv2":               func(c stacks.Config) bool { return c.Edge.AuthenticatedOriginPulls },
+	"aws:appautoscaling/scheduledAction:ScheduledAction": func(c stacks.Config) bool { return c.Service.ScheduledScaleToZero },
+	"aws:ec2/natGateway:NatGateway":                      func(c stacks.Config) bool { return c.Network.NatStrategy != "none" },
+	"aws:ec2/eip:Eip":                                    func(c stacks.Config) bool { return c.Network.NatStrategy != "none" },
+	"aws:ecr/repositoryPolicy:RepositoryPolicy":          func(c stacks.Config) bool { return len(c.Registry.PullAccountIds) > 0 },
+	"aws:s3/bucketVersioningV2:BucketVersioningV2":       func(c stacks.Config) bool { return c.Environment.IsProd() },
+	"aws:sns/topicSubscription:TopicSubscription":        func(c stacks.Config) bool { return len(c.Alarms.Emails) > 0 || c.Alarms.WebhookUrl != "" },
+}
+
+// BootstrapTypes are created only by the bootstrap program, run by an administrator: no deploy role
+// needs them.
+var BootstrapTypes = map[string]bool{
+	"aws:iam/openIdConnectProvider:OpenIdConnectProvider": true,
+	"aws:iam/policy:Policy":                               true,
+	"aws:iam/rolePolicyAttachment:RolePolicyAttachment":   true,
+	"aws:codebuild/project:Project":                       true,
+	"aws:codepipeline/pipeline:Pipeline":                  true,
+}
+
+// TypesFor lists the resource types the main program plans for a stack config, sorted: what its deploy
+// role must be able to create, read, update and delete.
+func TypesFor(c stacks.Config) []string {
+	var out []string
+	for _, r := range Table {
+		if BootstrapTypes[r.Type] || r.Type == WorkflowType {
+			continue
+		}
+		if need, ok := needs[r.Type]; ok && !need(c) {
+			continue
+		}
+		out = append(out, r.Type)
+	}
+	sort.Strings(out)
+	return out
+}
