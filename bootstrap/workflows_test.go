@@ -28,8 +28,10 @@ type job struct {
 	Concurrency map[string]any `yaml:"concurrency"`
 	Permissions any            `yaml:"permissions"`
 	Strategy    map[string]any `yaml:"strategy"`
-	Env         map[string]string
-	Steps       []step `yaml:"steps"`
+	// TimeoutMinutes is the job's timeout-minutes.
+	TimeoutMinutes int `yaml:"timeout-minutes"`
+	Env            map[string]string
+	Steps          []step `yaml:"steps"`
 }
 
 type step struct {
@@ -135,7 +137,7 @@ func TestDeployJobsAreSerialisedAndProdNeedsTheProductionEnvironment(t *testing.
 			creds := j.Steps[index(j.Steps, func(s step) bool { return strings.HasPrefix(s.Uses, "aws-actions/configure-aws-credentials@") })]
 			assert.Equal(t, tt.wantRoleVar, creds.With["role-to-assume"])
 			assert.Equal(t, "${{ vars.AWS_SESSION_POLICY }}", creds.With["inline-session-policy"])
-			assert.Equal(t, 3600, creds.With["role-duration-seconds"])
+			assert.Equal(t, DeploySessionSeconds, creds.With["role-duration-seconds"])
 		})
 	}
 	assert.Contains(t, w.Jobs["prod"].If, "github.event_name == 'release'")
@@ -196,7 +198,10 @@ func TestPreviewRunsForEveryStackWithTheReadOnlyRole(t *testing.T) {
 	j := w.Jobs["preview"]
 	assert.Equal(t, []any{"dev", "prod"}, j.Strategy["matrix"].(map[string]any)["stack"])
 	creds := j.Steps[index(j.Steps, func(s step) bool { return strings.HasPrefix(s.Uses, "aws-actions/configure-aws-credentials@") })]
-	assert.Equal(t, "${{ vars.AWS_PREVIEW_ROLE_ARN }}", creds.With["role-to-assume"])
+	assert.Equal(t, "${{ matrix.stack == 'prod' && vars.AWS_PROD_PREVIEW_ROLE_ARN || vars.AWS_DEV_PREVIEW_ROLE_ARN }}", creds.With["role-to-assume"])
+	// prod's preview decrypts prod's secrets: only in its own environment, which its role trusts alone.
+	assert.Equal(t, "${{ matrix.environment }}", j.Environment)
+	assert.Contains(t, text, "environment: production-preview")
 	p := j.Steps[index(j.Steps, func(s step) bool { return strings.HasPrefix(s.Uses, "pulumi/actions@") })]
 	assert.Equal(t, "preview", p.With["command"])
 	assert.Equal(t, true, p.With["comment-on-pr"])
@@ -235,4 +240,25 @@ func TestAppRepositoryPushesMultiArchThenDispatchesTheDeploy(t *testing.T) {
 	assert.Contains(t, dispatch.Steps[0].Run, "--ref main")
 	assert.Contains(t, dispatch.Steps[0].Run, `image_tag="$TAG"`)
 	assert.Equal(t, map[string]any{}, dispatch.Permissions, "the dispatch job needs no GITHUB_TOKEN rights")
+}
+
+// TestSessionsOutlastTheJobs: a role session shorter than its job would expire in the middle of a deploy
+// (a prod first deploy waits for Multi-AZ RDS, the cache, an image build, the migration and steady state).
+func TestSessionsOutlastTheJobs(t *testing.T) {
+	for _, tt := range []struct {
+		workflow string
+		max      int
+	}{{"deploy", DeploySessionSeconds}, {"preview", PreviewSessionSeconds}} {
+		w, _ := readWorkflow(t, tt.workflow)
+		for name, j := range w.Jobs {
+			i := index(j.Steps, func(s step) bool { return strings.HasPrefix(s.Uses, "aws-actions/configure-aws-credentials@") })
+			if i < 0 {
+				continue
+			}
+			asked, ok := j.Steps[i].With["role-duration-seconds"].(int)
+			require.True(t, ok, "%s/%s asks no session length", tt.workflow, name)
+			assert.GreaterOrEqual(t, asked, j.TimeoutMinutes*60, "%s/%s: session shorter than the job", tt.workflow, name)
+			assert.LessOrEqual(t, asked, tt.max, "%s/%s: more than the role's MaxSessionDuration", tt.workflow, name)
+		}
+	}
 }
