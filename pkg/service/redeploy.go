@@ -29,7 +29,10 @@ func scheduleRedeploys(ctx *pulumi.Context, name string, a Args, account, region
 		Action:    []string{"sts:AssumeRole"},
 		Condition: iampolicy.Condition{
 			"StringEquals": {"aws:SourceAccount": {account}},
-			"ArnLike":      {"aws:SourceArn": {fmt.Sprintf("arn:aws:scheduler:%s:%s:schedule/default/%s-redeploy-*", region, account, name)}},
+			// Scheduler sends its schedule *group* as the source ("the aws:SourceArn value must be your
+			// EventBridge Scheduler schedule group ARN", Scheduler User Guide, "Preventing confused deputy"):
+			// a condition on the schedule's own ARN never matches, and every redeploy would fail to assume.
+			"ArnEquals": {"aws:SourceArn": {fmt.Sprintf("arn:aws:scheduler:%s:%s:schedule-group/default", region, account)}},
 		},
 	})
 	role, err := iam.NewRole(ctx, name+"-redeploy", &iam.RoleArgs{

@@ -58,8 +58,9 @@ func TestRedeployRollsBothServicesThroughAScopedRole(t *testing.T) {
 	require.Len(t, trust.Statement, 1)
 	assert.Equal(t, []string{"scheduler.amazonaws.com"}, trust.Statement[0].Principal.Service)
 	assert.Equal(t, []string{plan.Account}, trust.Statement[0].Condition["StringEquals"]["aws:SourceAccount"])
-	assert.Equal(t, []string{"arn:aws:scheduler:" + region + ":123456789012:schedule/default/fp-test-redeploy-*"},
-		trust.Statement[0].Condition["ArnLike"]["aws:SourceArn"])
+	// The schedule group Scheduler names as the source, not the schedule (its confused-deputy docs).
+	assert.Equal(t, []string{"arn:aws:scheduler:" + region + ":123456789012:schedule-group/default"},
+		trust.Statement[0].Condition["ArnEquals"]["aws:SourceArn"])
 
 	policy, err := iampolicy.Parse(rec.Find("aws:iam/rolePolicy:RolePolicy", "fp-test-redeploy").Str("policy"))
 	require.NoError(t, err)
