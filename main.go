@@ -18,6 +18,7 @@ import (
 	"os"
 	"sort"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/constant"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -27,6 +28,7 @@ import (
 	"github.com/fargate-platform/fargate-platform/pkg/edge"
 	"github.com/fargate-platform/fargate-platform/pkg/network"
 	"github.com/fargate-platform/fargate-platform/pkg/observability"
+	"github.com/fargate-platform/fargate-platform/pkg/permissions"
 	"github.com/fargate-platform/fargate-platform/pkg/plan"
 	"github.com/fargate-platform/fargate-platform/pkg/registry"
 	"github.com/fargate-platform/fargate-platform/pkg/secrets"
@@ -105,6 +107,29 @@ func compose(ctx *pulumi.Context, cfg stacks.Config) error {
 	logPrefix := "/" + cfg.Project + "/" + cfg.Stack
 	rdsLogPattern := "/aws/rds/instance/" + name + "-*"
 
+	// Every AWS resource carries the stack's tag: the deploy roles' tag conditions (pkg/permissions) keep
+	// one stack's deploy role off another's resources where names are generated ids.
+	provider, err := aws.NewProvider(ctx, "aws", &aws.ProviderArgs{
+		Region:      pulumi.String(cfg.Region),
+		DefaultTags: &aws.ProviderDefaultTagsArgs{Tags: pulumi.StringMap{permissions.StackTag: pulumi.String(name)}},
+	})
+	if err != nil {
+		return fmt.Errorf("provider: %w", err)
+	}
+	inAccount := pulumi.Providers(provider)
+	caller, err := aws.GetCallerIdentity(ctx, nil, pulumi.Provider(provider))
+	if err != nil {
+		return fmt.Errorf("caller identity: %w", err)
+	}
+	// The deploy roles may create roles only with the bootstrap's boundary on them.
+	boundary := cfg.PermissionsBoundary
+	switch boundary {
+	case "bootstrap":
+		boundary = permissions.BoundaryArn(caller.AccountId, cfg.Project, cfg.Stack)
+	case "none":
+		boundary = ""
+	}
+
 	// With GuardDuty runtime monitoring, Fargate pulls GuardDuty's agent sidecar with the execution role.
 	var agentRepositories []string
 	if cfg.Alarms.GuardDuty {
@@ -128,20 +153,21 @@ func compose(ctx *pulumi.Context, cfg stacks.Config) error {
 		RecoveryWindowDays:    cfg.Secrets.RecoveryWindowDays,
 		RedisAuthTokenVersion: cfg.Secrets.RedisAuthTokenVersion,
 		Protect:               prod,
-	})
+	}, inAccount)
 	if err != nil {
 		return fmt.Errorf("secrets: %w", err)
 	}
 
 	net, err := network.New(ctx, name, &network.Args{
-		Cidr:                 cfg.Network.Cidr,
-		AzCount:              cfg.Network.AzCount,
-		NatStrategy:          cfg.Network.NatStrategy,
-		InterfaceEndpoints:   cfg.Network.Endpoints,
-		LogGroupPrefix:       logPrefix,
-		FlowLogRetentionDays: cfg.Network.FlowLogRetentionDays,
-		KmsKeyArn:            sec.KeyArn,
-	})
+		PermissionsBoundaryArn: boundary,
+		Cidr:                   cfg.Network.Cidr,
+		AzCount:                cfg.Network.AzCount,
+		NatStrategy:            cfg.Network.NatStrategy,
+		InterfaceEndpoints:     cfg.Network.Endpoints,
+		LogGroupPrefix:         logPrefix,
+		FlowLogRetentionDays:   cfg.Network.FlowLogRetentionDays,
+		KmsKeyArn:              sec.KeyArn,
+	}, inAccount)
 	if err != nil {
 		return fmt.Errorf("network: %w", err)
 	}
@@ -155,12 +181,13 @@ func compose(ctx *pulumi.Context, cfg stacks.Config) error {
 		ForceDelete:         !prod,
 		PullAccountIds:      cfg.Registry.PullAccountIds,
 		Protect:             prod,
-	})
+	}, inAccount)
 	if err != nil {
 		return fmt.Errorf("registry: %w", err)
 	}
 
 	db, err := data.New(ctx, name, &data.Args{
+		PermissionsBoundaryArn: boundary,
 		VpcId:                  net.VpcId,
 		SubnetIds:              net.IsolatedSubnetIds,
 		ServiceSecurityGroupId: net.ServiceSecurityGroupId,
@@ -190,7 +217,7 @@ func compose(ctx *pulumi.Context, cfg stacks.Config) error {
 			AuthToken:             sec.RedisAuthTokenValue,
 			AuthTokenSecret:       sec.RedisAuthToken,
 		},
-	})
+	}, inAccount)
 	if err != nil {
 		return fmt.Errorf("data: %w", err)
 	}
@@ -214,7 +241,7 @@ func compose(ctx *pulumi.Context, cfg stacks.Config) error {
 		Versioning:               prod,
 		ForceDestroy:             !prod,
 		Protect:                  prod,
-	})
+	}, inAccount)
 	if err != nil {
 		return fmt.Errorf("edge: %w", err)
 	}
@@ -222,6 +249,7 @@ func compose(ctx *pulumi.Context, cfg stacks.Config) error {
 	// What the containers receive: static settings as SSM parameters, credentials from the data tier.
 	containerSecrets := append(append([]container.Secret{}, sec.AppSecrets...), db.Secrets...)
 	svc, err := service.New(ctx, name, &service.Args{
+		PermissionsBoundaryArn:  boundary,
 		SubnetIds:               net.PrivateSubnetIds,
 		SecurityGroupId:         net.ServiceSecurityGroupId,
 		VpcCidr:                 net.VpcCidr,
@@ -263,23 +291,24 @@ func compose(ctx *pulumi.Context, cfg stacks.Config) error {
 		AlbResourceLabel: web.AlbResourceLabel,
 		HealthCheckPath:  cfg.Edge.HealthCheckPath,
 		RealIpHeader:     realIpHeader(cfg.Edge.CloudflareOnly),
-	})
+	}, inAccount)
 	if err != nil {
 		return fmt.Errorf("service: %w", err)
 	}
 
 	obs, err := observability.New(ctx, name, &observability.Args{
-		KmsKeyArn:        sec.KeyArn,
-		AlarmEmails:      cfg.Alarms.Emails,
-		WebhookUrl:       cfg.Alarms.WebhookUrl,
-		CpuPercent:       cfg.Alarms.CpuPercent,
-		MemoryPercent:    cfg.Alarms.MemoryPercent,
-		Alb5xxPercent:    cfg.Alarms.Alb5xxPercent,
-		P99LatencyMs:     cfg.Alarms.P99LatencyMs,
-		DbFreeStorageGiB: cfg.Alarms.DbFreeStorageGiB,
-		DbConnections:    cfg.Alarms.DbConnections,
-		Domain:           cfg.Edge.Domain,
-		ClusterName:      svc.ClusterName,
+		PermissionsBoundaryArn: boundary,
+		KmsKeyArn:              sec.KeyArn,
+		AlarmEmails:            cfg.Alarms.Emails,
+		WebhookUrl:             cfg.Alarms.WebhookUrl,
+		CpuPercent:             cfg.Alarms.CpuPercent,
+		MemoryPercent:          cfg.Alarms.MemoryPercent,
+		Alb5xxPercent:          cfg.Alarms.Alb5xxPercent,
+		P99LatencyMs:           cfg.Alarms.P99LatencyMs,
+		DbFreeStorageGiB:       cfg.Alarms.DbFreeStorageGiB,
+		DbConnections:          cfg.Alarms.DbConnections,
+		Domain:                 cfg.Edge.Domain,
+		ClusterName:            svc.ClusterName,
 		Services: []observability.ServiceRef{
 			{Name: "web", ServiceName: svc.WebServiceName, DesiredMin: cfg.Service.Web.Min},
 			{Name: "worker", ServiceName: svc.WorkerServiceName, DesiredMin: cfg.Service.Worker.Min},
@@ -294,7 +323,7 @@ func compose(ctx *pulumi.Context, cfg stacks.Config) error {
 		GuardDuty:               cfg.Alarms.GuardDuty,
 		Protect:                 prod,
 		LogGroupPrefix:          logPrefix,
-	})
+	}, inAccount)
 	if err != nil {
 		return fmt.Errorf("observability: %w", err)
 	}
