@@ -465,3 +465,18 @@ func TestPreviewRolesTrustOnlyTheirTrigger(t *testing.T) {
 	sort.Strings(got)
 	assert.Len(t, got, len(want))
 }
+
+// TestDeliveryDocNamesEveryDeployStatement holds docs/delivery.md's table of what a deploy role may do to the
+// policies the bootstrap writes: a statement the table does not name is a permission nobody documented.
+func TestDeliveryDocNamesEveryDeployStatement(t *testing.T) {
+	b := bootstrapped(t)
+	text, err := os.ReadFile(filepath.Join(root, "docs", "delivery.md"))
+	require.NoError(t, err)
+	for _, stack := range stackNames {
+		for _, p := range deployRole(t, b, stack).policies {
+			for _, st := range p.Doc.Statement {
+				assert.Contains(t, string(text), "`"+st.Sid+"`", "%s: statement %s is not in docs/delivery.md", p.Name, st.Sid)
+			}
+		}
+	}
+}
