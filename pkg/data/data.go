@@ -499,8 +499,8 @@ func monitoringRoleFor(ctx *pulumi.Context, name, identifier, boundary string, p
 	})
 	role, err := iam.NewRole(ctx, name+"-db-monitoring", &iam.RoleArgs{
 		PermissionsBoundary: iampolicy.Boundary(boundary),
-		AssumeRolePolicy: pulumi.String(trust.JSON()),
-		Description:      pulumi.String("RDS enhanced monitoring of " + identifier),
+		AssumeRolePolicy:    pulumi.String(trust.JSON()),
+		Description:         pulumi.String("RDS enhanced monitoring of " + identifier),
 	}, parent)
 	if err != nil {
 		return nil, nil, err

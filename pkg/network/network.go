@@ -400,8 +400,8 @@ func flowLogs(ctx *pulumi.Context, name string, a Args, network *ec2.Vpc, parent
 	})
 	role, err := iam.NewRole(ctx, name+"-flow-logs", &iam.RoleArgs{
 		PermissionsBoundary: iampolicy.Boundary(a.PermissionsBoundaryArn),
-		AssumeRolePolicy: pulumi.String(trust.JSON()),
-		Description:      pulumi.String("VPC flow logs delivery to " + a.LogGroupPrefix + "/vpc-flow-logs"),
+		AssumeRolePolicy:    pulumi.String(trust.JSON()),
+		Description:         pulumi.String("VPC flow logs delivery to " + a.LogGroupPrefix + "/vpc-flow-logs"),
 	}, parent)
 	if err != nil {
 		return pulumi.StringOutput{}, err

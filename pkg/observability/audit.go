@@ -141,8 +141,8 @@ func trailLogs(ctx *pulumi.Context, name string, a Args, e env, arn string, pare
 	})
 	role, err := iam.NewRole(ctx, name+"-trail-logs", &iam.RoleArgs{
 		PermissionsBoundary: iampolicy.Boundary(a.PermissionsBoundaryArn),
-		AssumeRolePolicy: pulumi.String(trust.JSON()),
-		Description:      pulumi.String("CloudTrail " + TrailName(name) + " delivery to " + a.LogGroupPrefix + "/cloudtrail"),
+		AssumeRolePolicy:    pulumi.String(trust.JSON()),
+		Description:         pulumi.String("CloudTrail " + TrailName(name) + " delivery to " + a.LogGroupPrefix + "/cloudtrail"),
 	}, parent)
 	if err != nil {
 		return nil, nil, nil, err

@@ -105,8 +105,8 @@ func newRoles(ctx *pulumi.Context, name string, a Args, account, region string,
 	// The execution role: ECS's own credentials to start the tasks, never the app's.
 	exec, err := iam.NewRole(ctx, name+"-execution", &iam.RoleArgs{
 		PermissionsBoundary: iampolicy.Boundary(a.PermissionsBoundaryArn),
-		AssumeRolePolicy: trust,
-		Description:      pulumi.String("ECS task execution for " + name + ": image pulls, container logs, secrets"),
+		AssumeRolePolicy:    trust,
+		Description:         pulumi.String("ECS task execution for " + name + ": image pulls, container logs, secrets"),
 	}, parent)
 	if err != nil {
 		return nil, err
@@ -143,9 +143,9 @@ func newRoles(ctx *pulumi.Context, name string, a Args, account, region string,
 	// One task role per task, so CloudTrail tells web, worker and migration calls apart.
 	for _, task := range []string{taskWeb, taskWorker, taskMigrate} {
 		role, err := iam.NewRole(ctx, name+"-"+task+"-task", &iam.RoleArgs{
-		PermissionsBoundary: iampolicy.Boundary(a.PermissionsBoundaryArn),
-			AssumeRolePolicy: trust,
-			Description:      pulumi.String("App processes of the " + name + " " + task + " task"),
+			PermissionsBoundary: iampolicy.Boundary(a.PermissionsBoundaryArn),
+			AssumeRolePolicy:    trust,
+			Description:         pulumi.String("App processes of the " + name + " " + task + " task"),
 		}, parent)
 		if err != nil {
 			return nil, err

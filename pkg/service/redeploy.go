@@ -37,8 +37,8 @@ func scheduleRedeploys(ctx *pulumi.Context, name string, a Args, account, region
 	})
 	role, err := iam.NewRole(ctx, name+"-redeploy", &iam.RoleArgs{
 		PermissionsBoundary: iampolicy.Boundary(a.PermissionsBoundaryArn),
-		AssumeRolePolicy: pulumi.String(trust.JSON()),
-		Description:      pulumi.String("EventBridge Scheduler: force new deployments of " + name + " services"),
+		AssumeRolePolicy:    pulumi.String(trust.JSON()),
+		Description:         pulumi.String("EventBridge Scheduler: force new deployments of " + name + " services"),
 	}, parent)
 	if err != nil {
 		return err
