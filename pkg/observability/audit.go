@@ -2,6 +2,7 @@ package observability
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudtrail"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
@@ -19,6 +20,14 @@ type trailOutputs struct {
 	arn    pulumi.StringOutput
 	bucket pulumi.StringOutput
 }
+
+// How long the trail bucket keeps CloudTrail's log files: 400 days covers a twelve-month SOC 2 Type II
+// observation period and the audit that follows it; a log file replaced or deleted (a noncurrent version)
+// stays recoverable for 90 days more. The CloudWatch Logs copy is kept for LogRetentionDays.
+const (
+	TrailLogFileDays    = 400
+	TrailNoncurrentDays = 90
+)
 
 // TrailName is the trail's name for a stack name.
 func TrailName(name string) string { return name + "-trail" }
@@ -66,6 +75,22 @@ func auditTrail(ctx *pulumi.Context, name string, a Args, e env, parent pulumi.R
 		VersioningConfiguration: &s3.BucketVersioningV2VersioningConfigurationArgs{Status: pulumi.String("Enabled")},
 	}, parent)
 	if err != nil {
+		return trailOutputs{}, err
+	}
+	// Log files expire after TrailLogFileDays; a replaced or deleted one stays recoverable for
+	// TrailNoncurrentDays more, and an abandoned upload goes after a week (Security Hub S3.13). Created
+	// after versioning, as the provider's versioned-bucket example does (s3.BucketLifecycleConfigurationV2).
+	if _, err := s3.NewBucketLifecycleConfigurationV2(ctx, name+"-trail", &s3.BucketLifecycleConfigurationV2Args{
+		Bucket: bucket.ID(),
+		Rules: s3.BucketLifecycleConfigurationV2RuleArray{&s3.BucketLifecycleConfigurationV2RuleArgs{
+			Id:                             pulumi.String("expire-trail-log-files"),
+			Status:                         pulumi.String("Enabled"),
+			Filter:                         &s3.BucketLifecycleConfigurationV2RuleFilterArgs{},
+			Expiration:                     &s3.BucketLifecycleConfigurationV2RuleExpirationArgs{Days: pulumi.Int(TrailLogFileDays)},
+			NoncurrentVersionExpiration:    &s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionExpirationArgs{NoncurrentDays: pulumi.Int(TrailNoncurrentDays)},
+			AbortIncompleteMultipartUpload: &s3.BucketLifecycleConfigurationV2RuleAbortIncompleteMultipartUploadArgs{DaysAfterInitiation: pulumi.Int(7)},
+		}},
+	}, parent, pulumi.DependsOn([]pulumi.Resource{ver})); err != nil {
 		return trailOutputs{}, err
 	}
 	// Default encryption with the trail key, with an S3 bucket key to keep KMS requests (and cost) down.
@@ -197,6 +222,10 @@ func TrailBucketPolicy(bucketArn, trailArn, account string) iampolicy.Document {
 	return iampolicy.New(acl, write, iampolicy.DenyInsecureTransport(bucketArn))
 }
 
+// GuardDutyProtectionPlans are the detector features the stack's GuardDuty turns on besides runtime
+// monitoring: S3 data events, RDS login events, EKS audit logs, Lambda network logs, EBS malware scans.
+var GuardDutyProtectionPlans = []string{"S3_DATA_EVENTS", "RDS_LOGIN_EVENTS", "EKS_AUDIT_LOGS", "LAMBDA_NETWORK_LOGS", "EBS_MALWARE_PROTECTION"}
+
 // guardDuty turns on a detector with ECS Fargate runtime monitoring, GuardDuty managing its agent.
 func guardDuty(ctx *pulumi.Context, name string, parent pulumi.ResourceOption) (pulumi.StringOutput, error) {
 	// One detector per account and region: creating it fails where an organisation already runs one.
@@ -207,6 +236,19 @@ func guardDuty(ctx *pulumi.Context, name string, parent pulumi.ResourceOption) (
 	}, parent)
 	if err != nil {
 		return pulumi.StringOutput{}, err
+	}
+	// The protection plans that read what the account already logs (Security Hub GuardDuty.5, .6, .8, .9,
+	// .10): each is billed by what it analyses, so a plan for something the account does not run costs
+	// nothing. The EKS and EC2 runtime agents are left off: GuardDuty would install them into clusters and
+	// instances this stack does not own.
+	for _, f := range GuardDutyProtectionPlans {
+		if _, err := guardduty.NewDetectorFeature(ctx, name+"-"+strings.ToLower(strings.ReplaceAll(f, "_", "-")), &guardduty.DetectorFeatureArgs{
+			DetectorId: detector.ID(),
+			Name:       pulumi.String(f),
+			Status:     pulumi.String("ENABLED"),
+		}, parent); err != nil {
+			return pulumi.StringOutput{}, err
+		}
 	}
 	// Runtime monitoring of the Fargate tasks: GuardDuty adds its agent sidecar to new tasks itself.
 	if _, err := guardduty.NewDetectorFeature(ctx, name+"-runtime-monitoring", &guardduty.DetectorFeatureArgs{

@@ -2,6 +2,7 @@ package observability
 
 import (
 	"encoding/json"
+	"sort"
 	"strings"
 	"testing"
 
@@ -376,6 +377,15 @@ func TestCloudTrail(t *testing.T) {
 	}
 	assert.Equal(t, "BucketOwnerEnforced", forBucket("aws:s3/bucketOwnershipControls:BucketOwnershipControls").Str("rule.objectOwnership"))
 	assert.Equal(t, "Enabled", forBucket("aws:s3/bucketVersioningV2:BucketVersioningV2").Str("versioningConfiguration.status"))
+	// Log files expire (Security Hub S3.13), after the versioning that makes the noncurrent rule apply.
+	lc := forBucket("aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2")
+	require.Len(t, lc.In("rules"), 1)
+	assert.Equal(t, "Enabled", lc.Str("rules.0.status"))
+	assert.Equal(t, float64(TrailLogFileDays), lc.In("rules.0.expiration.days"))
+	assert.Equal(t, float64(TrailNoncurrentDays), lc.In("rules.0.noncurrentVersionExpiration.noncurrentDays"))
+	assert.Equal(t, float64(7), lc.In("rules.0.abortIncompleteMultipartUpload.daysAfterInitiation"))
+	assert.Contains(t, lc.Dependencies, rec.ByType("aws:s3/bucketVersioningV2:BucketVersioningV2")[0].URN)
+	assert.GreaterOrEqual(t, TrailLogFileDays, 365, "a year's observation period at least")
 	sse := forBucket("aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2")
 	assert.Equal(t, "aws:kms", sse.Str("rules.0.applyServerSideEncryptionByDefault.sseAlgorithm"))
 	assert.Equal(t, key.Outputs["arn"], sse.Str("rules.0.applyServerSideEncryptionByDefault.kmsMasterKeyId"))
@@ -422,13 +432,24 @@ func TestGuardDutyRuntimeMonitoring(t *testing.T) {
 	detectors := rec.ByType("aws:guardduty/detector:Detector")
 	require.Len(t, detectors, 1)
 	assert.Equal(t, true, detectors[0].In("enable"))
-	features := rec.ByType("aws:guardduty/detectorFeature:DetectorFeature")
-	require.Len(t, features, 1)
-	f := features[0]
-	assert.Equal(t, detectors[0].ID, f.Str("detectorId"))
-	assert.Equal(t, "RUNTIME_MONITORING", f.Str("name"))
-	assert.Equal(t, "ENABLED", f.Str("status"))
-	assert.Equal(t, []any{map[string]any{"name": "ECS_FARGATE_AGENT_MANAGEMENT", "status": "ENABLED"}}, f.In("additionalConfigurations"))
+	features := map[string]*plan.Resource{}
+	for _, f := range rec.ByType("aws:guardduty/detectorFeature:DetectorFeature") {
+		assert.Equal(t, detectors[0].ID, f.Str("detectorId"), f.URN)
+		assert.Equal(t, "ENABLED", f.Str("status"), f.URN)
+		features[f.Str("name")] = f
+	}
+	// Runtime monitoring manages the Fargate agent only: not the EKS or EC2 ones, which GuardDuty would
+	// install into clusters and instances the stack does not own.
+	assert.Equal(t, []any{map[string]any{"name": "ECS_FARGATE_AGENT_MANAGEMENT", "status": "ENABLED"}},
+		features["RUNTIME_MONITORING"].In("additionalConfigurations"))
+	// And the protection plans Security Hub GuardDuty.5, .6, .8, .9 and .10 ask for, nothing else.
+	want := []string{"EBS_MALWARE_PROTECTION", "EKS_AUDIT_LOGS", "LAMBDA_NETWORK_LOGS", "RDS_LOGIN_EVENTS", "RUNTIME_MONITORING", "S3_DATA_EVENTS"}
+	got := make([]string, 0, len(features))
+	for name := range features {
+		got = append(got, name)
+	}
+	sort.Strings(got)
+	assert.Equal(t, want, got)
 	assert.Len(t, rec.ByType("aws:cloudtrail/trail:Trail"), 0)
 }
 
