@@ -127,25 +127,18 @@ func TestServicesDeployWithoutDowntimeInProd(t *testing.T) {
 	}
 }
 
-func TestHTTPSUsesATLS13PolicyAndHTTPRedirects(t *testing.T) {
+// TestTheOnlyListenerIsHTTPSOnATLS13Policy: Cloudflare redirects http:// at the edge and reaches the ALB on
+// 443 only, so the ALB listens nowhere else (Security Hub ELB.18 fails a port 80 listener, a redirect
+// included).
+func TestTheOnlyListenerIsHTTPSOnATLS13Policy(t *testing.T) {
 	eachStack(t, func(t *testing.T, stack string, p *plan.Recorder) {
 		listeners := need(t, p, "aws:lb/listener:Listener")
-		assert.Len(t, listeners, 2)
-		for _, l := range listeners {
-			switch l.In("port") {
-			case float64(443):
-				assert.Equal(t, "HTTPS", l.Str("protocol"))
-				assert.Equal(t, "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09", l.Str("sslPolicy"))
-				assert.NotEmpty(t, l.Str("certificateArn"))
-			case float64(80):
-				assert.Equal(t, "HTTP", l.Str("protocol"))
-				assert.Equal(t, "redirect", l.Str("defaultActions.0.type"))
-				assert.Equal(t, "HTTPS", l.Str("defaultActions.0.redirect.protocol"))
-				assert.Equal(t, "HTTP_301", l.Str("defaultActions.0.redirect.statusCode"))
-			default:
-				t.Errorf("unexpected listener port %v on %s", l.In("port"), l.URN)
-			}
-		}
+		require.Len(t, listeners, 1)
+		l := listeners[0]
+		assert.Equal(t, float64(443), l.In("port"))
+		assert.Equal(t, "HTTPS", l.Str("protocol"))
+		assert.Equal(t, "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09", l.Str("sslPolicy"))
+		assert.NotEmpty(t, l.Str("certificateArn"))
 	})
 }
 

@@ -219,7 +219,7 @@ func TestEgressGoesOnlyWhereEachTierNeeds(t *testing.T) {
 }
 
 // TestAStackNotBehindCloudflareOnlyTrustsTheALBsHeader: with albIngressCloudflareOnly off the ALB is open
-// to the world on 80 and 443 only, and nginx must take the client address from the X-Forwarded-For the ALB
+// to the world on 443 only (there is no port 80 listener), and nginx must take the client address from the X-Forwarded-For the ALB
 // appends to, since anyone could then send CF-Connecting-IP.
 func TestAStackNotBehindCloudflareOnlyTrustsTheALBsHeader(t *testing.T) {
 	p := planVariant(t, "dev", map[string]string{"albIngressCloudflareOnly": "false"})
@@ -232,7 +232,7 @@ func TestAStackNotBehindCloudflareOnlyTrustsTheALBsHeader(t *testing.T) {
 			assert.Regexp(t, `^10\.`, cidr, "%s: only the VPC besides the world", r.URN)
 		}
 	}
-	assert.Equal(t, map[float64]bool{80: true, 443: true}, world)
+	assert.Equal(t, map[float64]bool{443: true}, world)
 	env := map[string]string{}
 	for _, e := range nginxContainer(t, p).Environment {
 		env[e.Name] = e.Value

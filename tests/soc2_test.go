@@ -82,11 +82,11 @@ func TestCC6_1EncryptionAtRest(t *testing.T) {
 func TestCC6_6BoundaryProtection(t *testing.T) {
 	eachStack(t, func(t *testing.T, stack string, p *plan.Recorder) {
 		requirePass(t, control(t, p, stack, "CC6.6", "Boundary protection"))
-		// albIngressCloudflareOnly is on in both stacks: the ALB admits exactly Cloudflare's ranges on 80
-		// and 443, and nothing else from outside the VPC.
+		// albIngressCloudflareOnly is on in both stacks: the ALB admits exactly Cloudflare's ranges on 443,
+		// and nothing else from outside the VPC.
 		want := map[string]bool{}
 		for _, c := range plan.CloudflareIPv4 {
-			want[c+":80"], want[c+":443"] = true, true
+			want[c+":443"] = true
 		}
 		got := map[string]bool{}
 		for _, r := range need(t, p, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule") {

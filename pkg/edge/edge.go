@@ -1,6 +1,6 @@
 // Package edge is the stack's front door: an internet-facing Application Load Balancer that only Cloudflare
-// may reach, its target group for the web task's nginx container, HTTP→HTTPS redirect and an HTTPS listener
-// on a TLS 1.3 policy, an ACM certificate validated through Cloudflare DNS, the proxied Cloudflare record
+// may reach, its target group for the web task's nginx container, an HTTPS listener (the only one) on a
+// TLS 1.3 policy, an ACM certificate validated through Cloudflare DNS, the proxied Cloudflare record
 // for the app's host, the zone's SSL/TLS settings, ALB access logs in a hardened S3 bucket and, optionally,
 // Authenticated Origin Pulls (Cloudflare presents a client certificate the ALB verifies).
 //
@@ -69,7 +69,7 @@ type Args struct {
 	HealthCheckPath string
 	// IdleTimeoutSeconds is the ALB idle timeout, 1 to 4000. Default 60.
 	IdleTimeoutSeconds int
-	// CloudflareOnly admits only Cloudflare's published IPv4 ranges to ports 443 and 80; false opens them to
+	// CloudflareOnly admits only Cloudflare's published IPv4 ranges to port 443; false opens it to
 	// 0.0.0.0/0. Default false as a Go zero value: main must pass the stack's albIngressCloudflareOnly
 	// (true unless the stack is not proxied by Cloudflare).
 	CloudflareOnly bool
@@ -254,7 +254,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 
 	// Zone-wide SSL/TLS: Full (Strict) makes Cloudflare verify the ALB's ACM certificate; Flexible would
-	// send plain HTTP to port 80 and loop on the redirect.
+	// send plain HTTP to port 80, where nothing listens. Always Use HTTPS redirects http:// at the edge.
 	var zoneSettings []pulumi.Resource
 	if a.ManageZoneSettings {
 		zs, err := cloudflare.NewZoneSettingsOverride(ctx, name+"-zone-tls", &cloudflare.ZoneSettingsOverrideArgs{
@@ -272,22 +272,9 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		zoneSettings = append(zoneSettings, zs)
 	}
 
-	// Port 80 only redirects: nothing is served in clear text.
-	if _, err := lb.NewListener(ctx, name+"-http", &lb.ListenerArgs{
-		LoadBalancerArn: alb.Arn,
-		Port:            pulumi.Int(80),
-		Protocol:        pulumi.String("HTTP"),
-		DefaultActions: lb.ListenerDefaultActionArray{&lb.ListenerDefaultActionArgs{
-			Type: pulumi.String("redirect"),
-			Redirect: &lb.ListenerDefaultActionRedirectArgs{
-				Protocol:   pulumi.String("HTTPS"),
-				Port:       pulumi.String("443"),
-				StatusCode: pulumi.String("HTTP_301"),
-			},
-		}},
-	}, parent); err != nil {
-		return nil, err
-	}
+	// No port 80 listener: Cloudflare redirects http:// at the edge (Always Use HTTPS) and reaches the ALB on
+	// 443 only (Full (Strict)), and Security Hub ELB.18 fails any listener that is not HTTPS, a redirect
+	// included.
 
 	var mtls lb.ListenerMutualAuthenticationPtrInput
 	var httpsDeps []pulumi.Resource
@@ -350,7 +337,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	})
 }
 
-// securityGroups creates the ALB's group, admits 443 and 80 from Cloudflare (or the world), lets the ALB
+// securityGroups creates the ALB's group, admits 443 from Cloudflare (or the world), lets the ALB
 // reach only the tasks' port, and opens that port on the service group to the ALB alone.
 func securityGroups(ctx *pulumi.Context, name string, a Args, parent pulumi.ResourceOrInvokeOption) (*ec2.SecurityGroup, error) {
 	// The ALB's own group; rules are separate resources, and the provider strips AWS's default allow-all egress.
@@ -380,7 +367,7 @@ func securityGroups(ctx *pulumi.Context, name string, a Args, parent pulumi.Reso
 		for _, p := range []struct {
 			label string
 			port  int
-		}{{"https", 443}, {"http", 80}} {
+		}{{"https", 443}} {
 			// Named by CIDR, not position, so a new Cloudflare range adds a rule without renaming the others.
 			if _, err := vpc.NewSecurityGroupIngressRule(ctx, fmt.Sprintf("%s-alb-%s-%s", name, p.label, cidrLabel(cidr)), &vpc.SecurityGroupIngressRuleArgs{
 				SecurityGroupId: sg.ID(),
