@@ -4,7 +4,7 @@
 //	pulumi up -s dev                 build or update the dev stack (real AWS and Cloudflare)
 //	go run . plan --stack dev        the same program offline, under Pulumi's mocks: prints the tree and
 //	                                 writes plan-dev.json in the shape of `pulumi stack export`
-//	go run . plan --stack prod --report compliance
+//	go run . plan --stack prod --report compliance [--verbose] [--json compliance.json]
 //	                                 also checks every SOC 2 control over the plan; exits 1 on a FAIL
 //
 // This file is the one place that composes: it reads the stack config once (package stacks), then creates
@@ -53,13 +53,7 @@ func planCommand(r *run) plan.Command {
 			var bad stacks.Errors
 			return errors.As(err, &bad)
 		},
-		Reports: map[string]func(*plan.Recorder, plan.StackConfig, io.Writer) bool{
-			"compliance": func(rec *plan.Recorder, sc plan.StackConfig, w io.Writer) bool {
-				report := compliance.Evaluate(rec, sc.Values[sc.Project+":environment"])
-				report.Write(w)
-				return report.Passed()
-			},
-		},
+		Reports: map[string]plan.Report{"compliance": complianceReport},
 	}
 }
 
@@ -72,6 +66,23 @@ type run struct{ in stacks.Input }
 // refusing a misspelt key needs the list; an option sees the same RunInfo the Context is made from.
 func (r *run) capture(ri *pulumi.RunInfo) {
 	r.in = stacks.Input{Values: ri.Config, SecretKeys: ri.ConfigSecretKeys}
+}
+
+// complianceReport is `plan --report compliance`: every SOC 2 control over the plan, a line per control and
+// check (--verbose: with the evidence), the whole report as JSON with --json FILE.
+func complianceReport(rec *plan.Recorder, sc plan.StackConfig, opts plan.ReportOptions, w io.Writer) (bool, error) {
+	report := compliance.Evaluate(rec, sc.Values[sc.Project+":environment"])
+	if opts.Verbose {
+		report.WriteVerbose(w)
+	} else {
+		report.Write(w)
+	}
+	if opts.JSON != nil {
+		if err := report.WriteJSON(opts.JSON); err != nil {
+			return false, err
+		}
+	}
+	return report.Passed(), nil
 }
 
 // program reads and validates the whole stack config before registering anything, then composes.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -224,6 +225,9 @@ func TestComplianceReportFailsNamingControlAndResource(t *testing.T) {
 	assert.Contains(t, r.Failed(), "CC6.1 RDS.3")
 	var buf bytes.Buffer
 	r.Write(&buf)
+	assert.Contains(t, buf.String(), "  FAIL RDS.3 RDS encrypted at rest with a customer-managed key  0/1 DB instance\n      "+db.URN+"\n")
+	buf.Reset()
+	r.WriteVerbose(&buf)
 	assert.Contains(t, buf.String(), "FAIL "+db.URN+" storageEncrypted = false")
 }
 
@@ -234,5 +238,113 @@ func TestComplianceCommandExitsNonZeroOnAFail(t *testing.T) {
 	res := runPlan(dir, nil, "--stack", "variant", "--out", filepath.Join(dir, "p.json"), "--quiet", "--report", "compliance")
 	assert.Equal(t, 1, res.code, res.stderr)
 	assert.Contains(t, res.stdout, "FAIL A1.2")
-	assert.Regexp(t, `FAIL urn:pulumi:variant::fargate-platform::fargate-platform:data:Data\$aws:rds/instance:Instance::fargate-platform-variant-db multiAz = false`, res.stdout)
+	db := `urn:pulumi:variant::fargate-platform::fargate-platform:data:Data\$aws:rds/instance:Instance::fargate-platform-variant-db`
+	assert.Regexp(t, `  FAIL RDS.5 RDS Multi-AZ  0/1 DB instance\n      `+db+`\n`, res.stdout)
+	res = runPlan(dir, nil, "--stack", "variant", "--out", filepath.Join(dir, "p.json"), "--quiet", "--report", "compliance", "--verbose")
+	assert.Equal(t, 1, res.code, res.stderr)
+	assert.Regexp(t, `FAIL `+db+` multiAz = false`, res.stdout)
+}
+
+// TestComplianceReportIsALinePerCheckVerboseAndJSON: by default the prod report is a line per control and
+// per check (the header, the Security Hub summary and the verdict besides), not the evidence; --verbose
+// has the evidence; --json holds every check with its resources, for CI.
+func TestComplianceReportIsALinePerCheckVerboseAndJSON(t *testing.T) {
+	controls, checks := len(compliance.Controls()), 0
+	for _, c := range compliance.Controls() {
+		checks += len(c.Checks)
+	}
+	dir := t.TempDir()
+	jsonPath := filepath.Join(dir, "compliance.json")
+	res := runPlan(root, nil, "--stack", "prod", "--out", filepath.Join(dir, "p.json"), "--quiet", "--report", "compliance", "--json", jsonPath)
+	require.Equal(t, 0, res.code, res.stderr)
+	lines := strings.Split(strings.TrimSuffix(res.stdout, "\n"), "\n")
+	assert.Len(t, lines, 1+controls+checks+3, res.stdout)
+	assert.Less(t, len(lines), 120, "the default report stays short")
+	assert.NotRegexp(t, `(?m)^      (PASS|FAIL) `, res.stdout, "no evidence without --verbose")
+	assert.Contains(t, lines, "  PASS S3.13 every bucket has a lifecycle configuration  2/2 buckets")
+	assert.Contains(t, lines, "  PASS ELB.18 every load balancer listener terminates TLS (HTTPS or TLS)  1/1 listener")
+
+	verbose := runPlan(root, nil, "--stack", "prod", "--out", filepath.Join(dir, "p.json"), "--quiet", "--report", "compliance", "--verbose")
+	require.Equal(t, 0, verbose.code, verbose.stderr)
+	trail := need(t, plans["prod"], "aws:cloudtrail/trail:Trail")[0]
+	assert.Contains(t, verbose.stdout, "      PASS "+trail.URN+" enableLogFileValidation = true\n")
+	assert.Greater(t, strings.Count(verbose.stdout, "\n"), 4*len(lines))
+
+	b, err := os.ReadFile(jsonPath)
+	require.NoError(t, err)
+	var got struct {
+		Environment string `json:"environment"`
+		Pass        bool   `json:"pass"`
+		Controls    []struct {
+			Checks []struct {
+				ID        string `json:"id"`
+				Pass      bool   `json:"pass"`
+				Resources []struct {
+					URN      string `json:"urn"`
+					Evidence []struct {
+						Property string `json:"property"`
+					} `json:"evidence"`
+				} `json:"resources"`
+			} `json:"checks"`
+		} `json:"controls"`
+		SecurityHub []struct {
+			ID string `json:"id"`
+		} `json:"securityHub"`
+	}
+	require.NoError(t, json.Unmarshal(b, &got), "--json writes valid JSON")
+	assert.Equal(t, "prod", got.Environment)
+	assert.True(t, got.Pass)
+	ids := map[string]bool{}
+	for _, c := range got.Controls {
+		for _, ch := range c.Checks {
+			ids[ch.ID] = true
+			assert.True(t, ch.Pass, ch.ID)
+			for _, r := range ch.Resources {
+				assert.NotEmpty(t, r.Evidence, "%s %s", ch.ID, r.URN)
+			}
+		}
+	}
+	for _, c := range compliance.Controls() {
+		for _, ch := range c.Checks {
+			assert.True(t, ids[ch.ID], "the JSON lacks %s", ch.ID)
+		}
+	}
+	assert.Len(t, got.SecurityHub, len(compliance.SecurityHub))
+}
+
+// TestSecurityHubTableCoversEveryResourceTypeOfThePlans: every AWS resource type of the dev and prod plans
+// is known to pkg/compliance; each one Security Hub's FSBP controls evaluate has at least one of them in the
+// table; and no control marked not applicable concerns a type the plans hold.
+func TestSecurityHubTableCoversEveryResourceTypeOfThePlans(t *testing.T) {
+	known := map[string]compliance.PlanType{}
+	for _, p := range compliance.PlanTypes {
+		known[p.Token] = p
+	}
+	inPlans := map[string]bool{}
+	eachStack(t, func(t *testing.T, stack string, p *plan.Recorder) {
+		for typ := range p.Counts() {
+			if !strings.HasPrefix(typ, "aws:") {
+				continue
+			}
+			inPlans[typ] = true
+			pt, ok := known[typ]
+			if !assert.True(t, ok, "%s is in the %s plan but not in compliance.PlanTypes: add it with its AWS type", typ, stack) {
+				continue
+			}
+			if pt.Of != "" || !slices.Contains(compliance.FSBPResourceTypes, pt.AWS) {
+				continue
+			}
+			covered := slices.ContainsFunc(compliance.SecurityHub, func(c compliance.SecurityHubControl) bool {
+				return c.FSBP && slices.Contains(c.Types, typ)
+			})
+			assert.True(t, covered, "%s (%s) has FSBP controls, none of them in compliance.SecurityHub", typ, pt.AWS)
+		}
+	})
+	for _, c := range compliance.SecurityHub {
+		for _, typ := range c.Types {
+			if c.Coverage == compliance.NotApplicable {
+				assert.False(t, inPlans[typ], "%s is marked not applicable, yet the plans hold %s", c.ID, typ)
+			}
+		}
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/netip"
+	"path"
 	"regexp"
 	"slices"
 	"strings"
@@ -614,10 +615,19 @@ func httpRedirects(_ *view, r *plan.Resource) []Evidence {
 	return []Evidence{ev(r, "protocol HTTP defaultActions", r.In("defaultActions"), pass)}
 }
 
+// recommendedPolicies are ELB.17's sslPolicies parameter (not customizable): the TLS 1.3 policies Security
+// Hub accepts (https://docs.aws.amazon.com/securityhub/latest/userguide/elb-controls.html#elb-17).
+var recommendedPolicies = []string{
+	"ELBSecurityPolicy-TLS13-1-3-2021-06", "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
+	"ELBSecurityPolicy-TLS13-1-2-Res-2021-06", "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-2023-04",
+	"ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09", "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09",
+	"ELBSecurityPolicy-TLS13-1-2-Res-FIPS-PQ-2025-09", "ELBSecurityPolicy-TLS13-1-3-FIPS-PQ-2025-09",
+}
+
 func tls13(v *view, r *plan.Resource) []Evidence {
 	switch r.Str("protocol") {
 	case "HTTPS", "TLS":
-		return []Evidence{ev(r, "sslPolicy", r.In("sslPolicy"), strings.HasPrefix(r.Str("sslPolicy"), "ELBSecurityPolicy-TLS13-"))}
+		return []Evidence{ev(r, "sslPolicy", r.In("sslPolicy"), slices.Contains(recommendedPolicies, r.Str("sslPolicy")))}
 	}
 	// An HTTP listener passes here (ELB.1 judges it), but only beside an HTTPS one on the same ALB.
 	lb := r.Str("loadBalancerArn")
@@ -728,7 +738,43 @@ func trailMultiRegion(_ *view, r *plan.Resource) []Evidence {
 	return []Evidence{
 		ev(r, "isMultiRegionTrail", r.In("isMultiRegionTrail"), isTrue(r, "isMultiRegionTrail")),
 		ev(r, "includeGlobalServiceEvents", r.In("includeGlobalServiceEvents"), r.In("includeGlobalServiceEvents") != false),
+		trailManagementEvents(r),
 	}
+}
+
+// trailManagementEvents is the rest of CloudTrail.1: the trail records read and write management events. A
+// trail without event selectors does; a selector must not narrow them to read-only or write-only, nor
+// exclude them.
+func trailManagementEvents(r *plan.Resource) Evidence {
+	basic, advanced := list(r, "eventSelectors"), list(r, "advancedEventSelectors")
+	if len(basic) == 0 && len(advanced) == 0 {
+		return ev(r, "management events", "all, read and write (no event selectors)", true)
+	}
+	for _, s := range basic {
+		m, _ := s.(map[string]any)
+		rw := show(m["readWriteType"])
+		excluded := len(list(&plan.Resource{Inputs: m}, "excludeManagementEventSources")) > 0
+		if m["includeManagementEvents"] != false && (rw == "(unset)" || rw == "All") && !excluded {
+			return ev(r, "eventSelectors", s, true)
+		}
+	}
+	for _, s := range advanced {
+		m, _ := s.(map[string]any)
+		management, narrowed := false, false
+		for _, f := range list(&plan.Resource{Inputs: m}, "fieldSelectors") {
+			fm, _ := f.(map[string]any)
+			switch fm["field"] {
+			case "eventCategory":
+				management = management || slices.Contains(list(&plan.Resource{Inputs: fm}, "equals"), any("Management"))
+			case "readOnly", "eventSource":
+				narrowed = true
+			}
+		}
+		if management && !narrowed {
+			return ev(r, "advancedEventSelectors", s, true)
+		}
+	}
+	return ev(r, "event selectors", "no selector records all read and write management events", false)
 }
 
 func detectorEnabled(_ *view, r *plan.Resource) []Evidence {
@@ -755,4 +801,302 @@ func guardDutyRuntime(v *view, r *plan.Resource) []Evidence {
 
 func protected(_ *view, r *plan.Resource) []Evidence {
 	return []Evidence{ev(r, "protect", r.Protect, r.Protect)}
+}
+
+// --- checks added for the FSBP controls a plan can decide (see fsbp.go) ---
+
+// notFalse passes when a boolean input is true or unset: the provider's default is true.
+func notFalse(path string) each {
+	return func(_ *view, r *plan.Resource) []Evidence {
+		return []Evidence{ev(r, path, r.In(path), r.In(path) != false)}
+	}
+}
+
+// bucketLifecycle is S3.13: a bucket has a lifecycle configuration with at least one enabled rule (AWS
+// Config s3-lifecycle-policy-check: "NON_COMPLIANT if there is no active lifecycle configuration rule").
+func bucketLifecycle(v *view, r *plan.Resource) []Evidence {
+	var out []Evidence
+	for _, typ := range []string{tBucketLifecycle, tBucketLifecycleV1} {
+		for _, c := range v.referring(typ, "bucket", r) {
+			out = append(out, ev(r, "lifecycle configuration "+c.URN, enabledRules(list(c, "rules")), hasEnabledRule(list(c, "rules"))))
+		}
+	}
+	// The deprecated inline rules of a bucket resource count as well.
+	if rules := list(r, "lifecycleRules"); len(rules) > 0 {
+		out = append(out, ev(r, "lifecycleRules", enabledRules(rules), hasEnabledRule(rules)))
+	}
+	if len(out) == 0 {
+		return []Evidence{ev(r, "lifecycle configuration", "none", false)}
+	}
+	return out
+}
+
+// enabledRules names a lifecycle configuration's rules with their status.
+func enabledRules(rules []any) []string {
+	out := []string{}
+	for _, rule := range rules {
+		m, _ := rule.(map[string]any)
+		status := show(m["status"])
+		if e, ok := m["enabled"].(bool); ok { // the inline lifecycleRules form
+			status = map[bool]string{true: "Enabled", false: "Disabled"}[e]
+		}
+		out = append(out, show(m["id"])+" "+status)
+	}
+	return out
+}
+
+func hasEnabledRule(rules []any) bool {
+	for _, rule := range rules {
+		m, _ := rule.(map[string]any)
+		if m["status"] == "Enabled" || m["enabled"] == true {
+			return true
+		}
+	}
+	return false
+}
+
+// deniedCrossAccount are the actions S3.6 refuses to other accounts (its blacklistedActionPatterns).
+var deniedCrossAccount = []string{"s3:DeleteBucketPolicy", "s3:PutBucketAcl", "s3:PutBucketPolicy", "s3:PutEncryptionConfiguration", "s3:PutObjectAcl"}
+
+// actionMatches reports whether a policy action (a pattern such as "s3:Put*") matches an action name.
+func actionMatches(pattern, action string) bool {
+	ok, _ := path.Match(strings.ToLower(pattern), strings.ToLower(action))
+	return ok
+}
+
+// otherAccounts returns the principals of a statement outside this plan's account ("*" included).
+func otherAccounts(s statement) []string {
+	var out []string
+	if s.PrincipalStar {
+		return []string{"*"}
+	}
+	if s.Principal == nil {
+		return nil
+	}
+	for _, p := range s.Principal.AWS {
+		if !strings.Contains(p, plan.Account) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// bucketCrossAccount is S3.6: no bucket policy lets another account change the bucket's policy, ACLs or
+// encryption.
+func bucketCrossAccount(v *view, r *plan.Resource) []Evidence {
+	policies := v.referring(tBucketPolicy, "bucket", r)
+	if len(policies) == 0 {
+		return []Evidence{ev(r, "bucket policy", "none: no other account is granted anything", true)}
+	}
+	var out []Evidence
+	for _, p := range policies {
+		stmts, err := decodePolicy(p.Str("policy"))
+		if err != nil {
+			return []Evidence{ev(r, "bucket policy", err.Error(), false)}
+		}
+		for i, s := range stmts {
+			others := otherAccounts(s)
+			if s.Effect != "Allow" || len(others) == 0 {
+				continue
+			}
+			var denied []string
+			for _, a := range s.Action {
+				for _, d := range deniedCrossAccount {
+					if actionMatches(a, d) {
+						denied = append(denied, d)
+					}
+				}
+			}
+			out = append(out, ev(r, "bucket policy "+s.label(i), fmt.Sprintf("%v to %v", s.Action, others), len(denied) == 0))
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, ev(r, "bucket policy", "grants nothing to another account", true))
+	}
+	return out
+}
+
+// restrictingKeys are the condition keys that confine a Principal "*" statement to known callers.
+var restrictingKeys = []string{"aws:sourceaccount", "aws:sourcearn", "aws:sourceowner", "aws:principalorgid",
+	"aws:principalaccount", "aws:sourcevpce", "aws:sourcevpc", "aws:principalarn"}
+
+// topicNotPublic is SNS.4: no topic policy statement allows Principal "*" without a condition that names the
+// caller's account, organisation or source.
+func topicNotPublic(v *view, r *plan.Resource) []Evidence {
+	docs := map[string]string{}
+	if r.Str("policy") != "" {
+		docs["policy"] = r.Str("policy")
+	}
+	for _, p := range v.referring(tTopicPolicy, "arn", r) {
+		docs["topic policy "+p.URN] = p.Str("policy")
+	}
+	if len(docs) == 0 {
+		return []Evidence{ev(r, "topic policy", "(default: the owner account only)", true)}
+	}
+	keys := make([]string, 0, len(docs))
+	for k := range docs {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var out []Evidence
+	for _, k := range keys {
+		stmts, err := decodePolicy(docs[k])
+		if err != nil {
+			out = append(out, ev(r, k, err.Error(), false))
+			continue
+		}
+		for i, s := range stmts {
+			if s.Effect != "Allow" {
+				continue
+			}
+			if !s.PrincipalStar {
+				out = append(out, ev(r, k+" "+s.label(i)+".Principal", s.Principal, true))
+				continue
+			}
+			restricted := false
+			for _, conds := range s.Condition {
+				for key := range conds {
+					restricted = restricted || slices.Contains(restrictingKeys, strings.ToLower(key))
+				}
+			}
+			out = append(out, ev(r, k+" "+s.label(i), fmt.Sprintf("Principal * with %v", s.Condition), restricted))
+		}
+	}
+	return out
+}
+
+// acmKeyLength is ACM.2: an RSA certificate's key has at least 2,048 bits (keyAlgorithm defaults to RSA_2048).
+func acmKeyLength(_ *view, r *plan.Resource) []Evidence {
+	alg := r.Str("keyAlgorithm")
+	value := any(alg)
+	if alg == "" {
+		value = "(unset: RSA_2048)"
+	}
+	return []Evidence{ev(r, "keyAlgorithm", value, alg != "RSA_1024")}
+}
+
+// listenerEncrypted is ELB.18: a listener terminates TLS (HTTPS on an ALB, TLS on an NLB).
+func listenerEncrypted(_ *view, r *plan.Resource) []Evidence {
+	p := r.Str("protocol")
+	return []Evidence{ev(r, "protocol", r.In("protocol"), p == "HTTPS" || p == "TLS")}
+}
+
+// cacheSubnetGroup is ElastiCache.7: the cache runs in a subnet group of its own, not "default".
+func cacheSubnetGroup(_ *view, r *plan.Resource) []Evidence {
+	g := r.Str("subnetGroupName")
+	return []Evidence{ev(r, "subnetGroupName", r.In("subnetGroupName"), g != "" && g != "default")}
+}
+
+// defaultAdminNames are the master usernames RDS.25 refuses (AWS Config rds-instance-default-admin-check).
+var defaultAdminNames = []string{"admin", "postgres"}
+
+func rdsAdminName(_ *view, r *plan.Resource) []Evidence {
+	u := r.Str("username")
+	return []Evidence{ev(r, "username", r.In("username"), u != "" && !slices.Contains(defaultAdminNames, strings.ToLower(u)))}
+}
+
+// everywhereRoute reports whether a route sends all IPv4 or IPv6 traffic to an internet gateway.
+func everywhereRoute(dest4, dest6, gateway string) bool {
+	return strings.HasPrefix(gateway, "igw-") && (dest4 == "0.0.0.0/0" || dest6 == "::/0")
+}
+
+// igwRoutes returns the routes of a route table (by id) that reach the internet through an internet gateway.
+func (v *view) igwRoutes(table string) []string {
+	var out []string
+	for _, rt := range v.rec.ByType(tRoute) {
+		if rt.Str("routeTableId") == table && everywhereRoute(rt.Str("destinationCidrBlock"), rt.Str("destinationIpv6CidrBlock"), rt.Str("gatewayId")) {
+			out = append(out, rt.Str("destinationCidrBlock")+rt.Str("destinationIpv6CidrBlock")+" -> "+rt.Str("gatewayId"))
+		}
+	}
+	for _, t := range v.rec.ByType(tRouteTable) {
+		if t.ID != table {
+			continue
+		}
+		for _, inline := range list(t, "routes") {
+			m, _ := inline.(map[string]any)
+			if everywhereRoute(show(m["cidrBlock"]), show(m["ipv6CidrBlock"]), show(m["gatewayId"])) {
+				out = append(out, show(m["cidrBlock"])+" -> "+show(m["gatewayId"]))
+			}
+		}
+	}
+	return out
+}
+
+// rdsPrivateSubnets is RDS.46: no subnet of the instance's subnet group routes 0.0.0.0/0 or ::/0 to an
+// internet gateway.
+func rdsPrivateSubnets(v *view, r *plan.Resource) []Evidence {
+	group := r.Str("dbSubnetGroupName")
+	var groups []*plan.Resource
+	for _, g := range v.rec.ByType(tDbSubnetGroup) {
+		if group != "" && slices.Contains(names(g), group) {
+			groups = append(groups, g)
+		}
+	}
+	if len(groups) == 0 {
+		return []Evidence{ev(r, "dbSubnetGroupName", r.In("dbSubnetGroupName"), false)}
+	}
+	var out []Evidence
+	for _, subnet := range list(groups[0], "subnetIds") {
+		id := show(subnet)
+		var tables []string
+		for _, a := range v.rec.ByType(tRouteTableAssociation) {
+			if a.Str("subnetId") == id {
+				tables = append(tables, a.Str("routeTableId"))
+			}
+		}
+		if len(tables) == 0 {
+			// Without an association the subnet uses the VPC's main route table, which the program leaves as
+			// AWS creates it: the local route only.
+			out = append(out, ev(r, "subnet "+id, "main route table (local route only)", true))
+			continue
+		}
+		for _, t := range tables {
+			routes := v.igwRoutes(t)
+			value := any("route table " + t + ": no route to an internet gateway")
+			if len(routes) > 0 {
+				value = "route table " + t + ": " + strings.Join(routes, ", ")
+			}
+			out = append(out, ev(r, "subnet "+id, value, len(routes) == 0))
+		}
+	}
+	return out
+}
+
+// interfaceEndpoints are EC2.55, EC2.56 and EC2.57: the VPC interface endpoints of the APIs the tasks call.
+var interfaceEndpoints = []struct{ control, service string }{
+	{"EC2.55", "ecr.api"}, {"EC2.56", "ecr.dkr"}, {"EC2.57", "ssm"},
+}
+
+func vpcEndpoints(v *view, r *plan.Resource) []Evidence {
+	eps := v.referring(tVpcEndpoint, "vpcId", r)
+	var out []Evidence
+	for _, want := range interfaceEndpoints {
+		var found []string
+		for _, e := range eps {
+			if strings.HasSuffix(e.Str("serviceName"), "."+want.service) && e.Str("vpcEndpointType") == "Interface" {
+				found = append(found, e.Name)
+			}
+		}
+		out = append(out, ev(r, want.control+" interface endpoint "+want.service, found, len(found) > 0))
+	}
+	return out
+}
+
+// guardDutyPlans are the GuardDuty protection plans of GuardDuty.5, .6, .8, .9 and .10, as detector features.
+// Each watches only what the account runs and is billed by what it analyses: with none of it, it costs nothing.
+var guardDutyPlans = []struct{ control, feature string }{
+	{"GuardDuty.5", "EKS_AUDIT_LOGS"}, {"GuardDuty.6", "LAMBDA_NETWORK_LOGS"}, {"GuardDuty.8", "EBS_MALWARE_PROTECTION"},
+	{"GuardDuty.9", "RDS_LOGIN_EVENTS"}, {"GuardDuty.10", "S3_DATA_EVENTS"},
+}
+
+func guardDutyFeatures(v *view, r *plan.Resource) []Evidence {
+	status := map[string]string{}
+	for _, f := range v.referring(tDetectorFeature, "detectorId", r) {
+		status[f.Str("name")] = f.Str("status")
+	}
+	out := make([]Evidence, 0, len(guardDutyPlans))
+	for _, p := range guardDutyPlans {
+		out = append(out, ev(r, p.control+" "+p.feature, status[p.feature], status[p.feature] == "ENABLED"))
+	}
+	return out
 }

@@ -12,7 +12,6 @@ package compliance
 
 import (
 	"fmt"
-	"io"
 	"sort"
 	"strings"
 
@@ -34,6 +33,28 @@ type CheckResult struct {
 	Pass      bool
 	Evidence  []Evidence
 	Skipped   string
+	// Resources are the evidence grouped by the resource it is about, in the order first read.
+	Resources []ResourceResult
+	// Unit names what Resources count when they are not resources of the plan (alarms' metrics).
+	Unit string
+}
+
+// ResourceResult is the evidence a check read of one resource, and whether all of it passes. Type is the
+// resource's type, or "" for evidence about the plan as a whole ("(plan)", "(alarms)").
+type ResourceResult struct {
+	URN, Type string
+	Pass      bool
+	Evidence  []Evidence
+}
+
+// Passing counts the resources whose evidence all passes, of all the check read.
+func (c CheckResult) Passing() (pass, total int) {
+	for _, r := range c.Resources {
+		if r.Pass {
+			pass++
+		}
+	}
+	return pass, len(c.Resources)
 }
 
 // ControlResult is a SOC 2 control's checks.
@@ -95,34 +116,6 @@ func (r Report) Failed() []string {
 	return out
 }
 
-// Write prints the report: each control with PASS or FAIL, each check with its evidence lines, the
-// Security Hub controls a plan cannot decide, and a final verdict naming the failed checks.
-func (r Report) Write(w io.Writer) {
-	fmt.Fprintf(w, "SOC 2 compliance report (environment %s)\n", r.Env)
-	for _, c := range r.Controls {
-		fmt.Fprintf(w, "\n%s %s: %s\n", verdict(c.Pass()), c.ID, c.Title)
-		for _, ch := range c.Checks {
-			status := verdict(ch.Pass)
-			if ch.Skipped != "" {
-				status += " (" + ch.Skipped + ")"
-			}
-			fmt.Fprintf(w, "  %s %s %s\n", status, ch.ID, ch.Title)
-			for _, e := range ch.Evidence {
-				fmt.Fprintf(w, "      %s %s %s = %s\n", verdict(e.Pass), e.URN, e.Property, e.Value)
-			}
-		}
-	}
-	fmt.Fprintf(w, "\nNot decidable from a plan (check them in the account):\n")
-	for _, u := range Undecidable {
-		fmt.Fprintf(w, "  %s %s: %s\n", u.ID, u.Title, u.Why)
-	}
-	if failed := r.Failed(); len(failed) > 0 {
-		fmt.Fprintf(w, "\nFAIL: %d check(s) failed: %s\n", len(failed), strings.Join(failed, ", "))
-		return
-	}
-	fmt.Fprintf(w, "\nPASS: every control holds for %s\n", r.Env)
-}
-
 func verdict(pass bool) string {
 	if pass {
 		return "PASS"
@@ -163,11 +156,46 @@ type Check struct {
 	ProdOnly bool
 	// Optional, when set, says why a plan without any resource of Types passes.
 	Optional string
+	// Unit names what the report counts for a check whose evidence is about the plan as a whole rather
+	// than one resource per line (default: the resources' types).
+	Unit string
 	// Each returns the evidence for one resource; the check passes when every line passes.
 	Each func(v *view, r *plan.Resource) []Evidence
 }
 
 func (c Check) evaluate(v *view) CheckResult {
+	res := c.verdict(v)
+	res.Unit = c.Unit
+	res.Resources = group(v.rec, res.Evidence)
+	return res
+}
+
+// group collects evidence by resource; evidence about the plan as a whole ("(alarms)") is one entry per
+// line, so the count says how many of its requirements hold.
+func group(rec *plan.Recorder, evidence []Evidence) []ResourceResult {
+	var out []ResourceResult
+	at := map[string]int{}
+	for _, e := range evidence {
+		key := e.URN
+		typ := ""
+		if r := rec.Get(e.URN); r != nil {
+			typ = r.Type
+		} else {
+			key += " " + e.Property
+		}
+		i, seen := at[key]
+		if !seen {
+			i = len(out)
+			at[key] = i
+			out = append(out, ResourceResult{URN: e.URN, Type: typ, Pass: true})
+		}
+		out[i].Evidence = append(out[i].Evidence, e)
+		out[i].Pass = out[i].Pass && e.Pass
+	}
+	return out
+}
+
+func (c Check) verdict(v *view) CheckResult {
 	res := CheckResult{ID: c.ID, Title: c.Title}
 	var rs []*plan.Resource
 	for _, t := range c.Types {

@@ -2,16 +2,20 @@ package compliance
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/acm"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudtrail"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecr"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/elasticache"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/guardduty"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
@@ -104,6 +108,34 @@ func stack(fault string) func(ctx *pulumi.Context) error {
 				return err
 			}
 			subnets = append(subnets, s.ID())
+		}
+		// A public route table (the load balancer's) and an isolated one (the database's).
+		public, err := ec2.NewRouteTable(ctx, "public", &ec2.RouteTableArgs{VpcId: net.ID()})
+		if err != nil {
+			return err
+		}
+		if _, err := ec2.NewRoute(ctx, "public-default", &ec2.RouteArgs{RouteTableId: public.ID(),
+			DestinationCidrBlock: pulumi.String("0.0.0.0/0"), GatewayId: pulumi.String("igw-0123456789abcdef0")}); err != nil {
+			return err
+		}
+		isolated, err := ec2.NewRouteTable(ctx, "isolated", &ec2.RouteTableArgs{VpcId: net.ID()})
+		if err != nil {
+			return err
+		}
+		dbTable := isolated.ID()
+		if fault == "db-in-public-subnet" {
+			dbTable = public.ID()
+		}
+		if _, err := ec2.NewRouteTableAssociation(ctx, "db-0", &ec2.RouteTableAssociationArgs{SubnetId: subnets[0], RouteTableId: dbTable}); err != nil {
+			return err
+		}
+		if fault != "no-endpoints" {
+			for _, svc := range []string{"ecr.api", "ecr.dkr", "ssm"} {
+				if _, err := ec2.NewVpcEndpoint(ctx, svc, &ec2.VpcEndpointArgs{VpcId: net.ID(), VpcEndpointType: pulumi.String("Interface"),
+					ServiceName: pulumi.String("com.amazonaws.ap-southeast-2." + svc), SubnetIds: subnets}); err != nil {
+					return err
+				}
+			}
 		}
 		albSg, err := ec2.NewSecurityGroup(ctx, "alb", &ec2.SecurityGroupArgs{VpcId: net.ID(), Description: pulumi.String("alb")})
 		if err != nil {
@@ -218,6 +250,17 @@ func stack(fault string) func(ctx *pulumi.Context) error {
 				return err
 			}
 		}
+		if fault != "bucket-no-lifecycle" {
+			status := "Enabled"
+			if fault == "lifecycle-disabled" {
+				status = "Disabled"
+			}
+			if _, err := s3.NewBucketLifecycleConfigurationV2(ctx, "logs", &s3.BucketLifecycleConfigurationV2Args{Bucket: bucket.ID(),
+				Rules: s3.BucketLifecycleConfigurationV2RuleArray{&s3.BucketLifecycleConfigurationV2RuleArgs{Id: pulumi.String("expire"),
+					Status: pulumi.String(status), Expiration: &s3.BucketLifecycleConfigurationV2RuleExpirationArgs{Days: pulumi.Int(30)}}}}); err != nil {
+				return err
+			}
+		}
 		if fault != "bucket-plain-http" {
 			if _, err := s3.NewBucketPolicy(ctx, "logs", &s3.BucketPolicyArgs{Bucket: bucket.ID(),
 				Policy: iampolicy.Build(func(v []any) iampolicy.Document {
@@ -225,7 +268,13 @@ func stack(fault string) func(ctx *pulumi.Context) error {
 					s := iampolicy.Deny("TLS", []string{"s3:*"}, arn, arn+"/*")
 					s.Principal = &iampolicy.Principal{AWS: []string{"*"}}
 					s.Condition = iampolicy.Condition{"Bool": {"aws:SecureTransport": {"false"}}}
-					return iampolicy.New(s)
+					// Another account may write objects (ALB log delivery in older regions), nothing more.
+					write := iampolicy.Allow("Delivery", []string{"s3:PutObject"}, arn+"/*")
+					write.Principal = &iampolicy.Principal{AWS: []string{"arn:aws:iam::783225319266:root"}}
+					if fault == "cross-account-acl" {
+						write.Action = append(write.Action, "s3:PutObjectAcl")
+					}
+					return iampolicy.New(s, write)
 				}, bucket.Arn)}); err != nil {
 				return err
 			}
@@ -238,19 +287,28 @@ func stack(fault string) func(ctx *pulumi.Context) error {
 		if err != nil {
 			return err
 		}
-		httpAction := &lb.ListenerDefaultActionArgs{Type: pulumi.String("redirect"),
-			Redirect: &lb.ListenerDefaultActionRedirectArgs{Protocol: pulumi.String("HTTPS"), Port: pulumi.String("443"), StatusCode: pulumi.String("HTTP_301")}}
-		if fault == "http-forward" {
+		// HTTPS only; the faults add a port 80 listener that redirects (ELB.18 fails it) or serves (ELB.1 too).
+		var httpAction *lb.ListenerDefaultActionArgs
+		switch fault {
+		case "http-redirect":
+			httpAction = &lb.ListenerDefaultActionArgs{Type: pulumi.String("redirect"),
+				Redirect: &lb.ListenerDefaultActionRedirectArgs{Protocol: pulumi.String("HTTPS"), Port: pulumi.String("443"), StatusCode: pulumi.String("HTTP_301")}}
+		case "http-forward":
 			httpAction = &lb.ListenerDefaultActionArgs{Type: pulumi.String("fixed-response"),
 				FixedResponse: &lb.ListenerDefaultActionFixedResponseArgs{ContentType: pulumi.String("text/plain")}}
 		}
-		if _, err := lb.NewListener(ctx, "http", &lb.ListenerArgs{LoadBalancerArn: alb.Arn, Port: pulumi.Int(80),
-			Protocol: pulumi.String("HTTP"), DefaultActions: lb.ListenerDefaultActionArray{httpAction}}); err != nil {
-			return err
+		if httpAction != nil {
+			if _, err := lb.NewListener(ctx, "http", &lb.ListenerArgs{LoadBalancerArn: alb.Arn, Port: pulumi.Int(80),
+				Protocol: pulumi.String("HTTP"), DefaultActions: lb.ListenerDefaultActionArray{httpAction}}); err != nil {
+				return err
+			}
 		}
 		policy := "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"
-		if fault == "tls12" {
+		switch fault {
+		case "tls12":
 			policy = "ELBSecurityPolicy-2016-08"
+		case "tls13-not-recommended":
+			policy = "ELBSecurityPolicy-TLS13-1-2-Ext1-PQ-2025-09"
 		}
 		if _, err := lb.NewListener(ctx, "https", &lb.ListenerArgs{LoadBalancerArn: alb.Arn, Port: pulumi.Int(443),
 			Protocol: pulumi.String("HTTPS"), SslPolicy: pulumi.String(policy), CertificateArn: pulumi.String("arn:aws:acm:x"),
@@ -259,11 +317,24 @@ func stack(fault string) func(ctx *pulumi.Context) error {
 			return err
 		}
 
+		// The certificate.
+		cert := &acm.CertificateArgs{DomainName: pulumi.String("app.example.com"), ValidationMethod: pulumi.String("DNS")}
+		if fault == "rsa-1024" {
+			cert.KeyAlgorithm = pulumi.String("RSA_1024")
+		}
+		if _, err := acm.NewCertificate(ctx, "cert", cert); err != nil {
+			return err
+		}
+
 		// Data stores.
 		if fault != "no-database" {
 			forceSSL := "1"
 			if fault == "db-plain" {
 				forceSSL = "0"
+			}
+			dbSubnets, err := rds.NewSubnetGroup(ctx, "db", &rds.SubnetGroupArgs{SubnetIds: pulumi.StringArray{subnets[0]}})
+			if err != nil {
+				return err
 			}
 			params, err := rds.NewParameterGroup(ctx, "db", &rds.ParameterGroupArgs{Family: pulumi.String("postgres16"),
 				Parameters: rds.ParameterGroupParameterArray{rds.ParameterGroupParameterArgs{Name: pulumi.String("rds.force_ssl"), Value: pulumi.String(forceSSL)}}})
@@ -274,7 +345,8 @@ func stack(fault string) func(ctx *pulumi.Context) error {
 				AllocatedStorage: pulumi.Int(20), StorageEncrypted: pulumi.Bool(true), KmsKeyId: key.Arn, ParameterGroupName: params.Name,
 				PubliclyAccessible: pulumi.Bool(false), MultiAz: pulumi.Bool(true), DeletionProtection: pulumi.Bool(true),
 				SkipFinalSnapshot: pulumi.Bool(false), BackupRetentionPeriod: pulumi.Int(14), IamDatabaseAuthenticationEnabled: pulumi.Bool(true),
-				EnabledCloudwatchLogsExports: pulumi.ToStringArray([]string{"postgresql"})}
+				EnabledCloudwatchLogsExports: pulumi.ToStringArray([]string{"postgresql"}), DbSubnetGroupName: dbSubnets.Name,
+				Username: pulumi.String("app"), MonitoringInterval: pulumi.Int(60), CopyTagsToSnapshot: pulumi.Bool(true)}
 			switch fault {
 			case "db-unencrypted":
 				db.StorageEncrypted, db.KmsKeyId = pulumi.Bool(false), nil
@@ -282,6 +354,14 @@ func stack(fault string) func(ctx *pulumi.Context) error {
 				db.MultiAz = pulumi.Bool(false)
 			case "db-public":
 				db.PubliclyAccessible = pulumi.Bool(true)
+			case "db-admin-postgres":
+				db.Username = pulumi.String("postgres")
+			case "db-no-monitoring":
+				db.MonitoringInterval = pulumi.Int(0)
+			case "db-no-tag-copy":
+				db.CopyTagsToSnapshot = pulumi.Bool(false)
+			case "db-no-minor-upgrades":
+				db.AutoMinorVersionUpgrade = pulumi.Bool(false)
 			}
 			if _, err := rds.NewInstance(ctx, "db", db, protect); err != nil {
 				return err
@@ -291,9 +371,14 @@ func stack(fault string) func(ctx *pulumi.Context) error {
 			NodeType: pulumi.String("cache.t4g.micro"), NumCacheClusters: pulumi.Int(2), AutomaticFailoverEnabled: pulumi.Bool(true),
 			AtRestEncryptionEnabled: pulumi.Bool(true), KmsKeyId: key.Arn, TransitEncryptionEnabled: pulumi.Bool(true),
 			TransitEncryptionMode: pulumi.String("required"), AuthToken: pulumi.ToSecret(pulumi.String("0123456789abcdef0123")).(pulumi.StringOutput),
-			SnapshotRetentionLimit: pulumi.Int(7)}
-		if fault == "cache-preferred-tls" {
+			SnapshotRetentionLimit: pulumi.Int(7), SubnetGroupName: pulumi.String("cache-subnets")}
+		switch fault {
+		case "cache-preferred-tls":
 			cache.TransitEncryptionMode = pulumi.String("preferred")
+		case "cache-default-subnets":
+			cache.SubnetGroupName = pulumi.String("default")
+		case "cache-no-minor-upgrades":
+			cache.AutoMinorVersionUpgrade = pulumi.Bool(false)
 		}
 		if _, err := elasticache.NewReplicationGroup(ctx, "cache", cache, pulumi.Protect(true)); err != nil {
 			return err
@@ -312,6 +397,14 @@ func stack(fault string) func(ctx *pulumi.Context) error {
 		if err != nil {
 			return err
 		}
+		publish := iampolicy.Allow("Alarms", []string{"sns:Publish"}, "arn:aws:sns:ap-southeast-2:123456789012:alarms")
+		publish.Principal = &iampolicy.Principal{AWS: []string{"*"}}
+		if fault != "public-topic" {
+			publish.Condition = iampolicy.Condition{"StringEquals": {"aws:SourceAccount": {"123456789012"}}}
+		}
+		if _, err := sns.NewTopicPolicy(ctx, "alarms", &sns.TopicPolicyArgs{Arn: topic.Arn, Policy: pulumi.String(iampolicy.New(publish).JSON())}); err != nil {
+			return err
+		}
 		for i, c := range coverage {
 			if fault == "no-eviction-alarm" && c.metric == "Evictions" {
 				continue
@@ -324,6 +417,36 @@ func stack(fault string) func(ctx *pulumi.Context) error {
 				Name: pulumi.Sprintf("alarm-%d", i), Namespace: pulumi.String(c.namespace), MetricName: pulumi.String(c.metric),
 				ComparisonOperator: pulumi.String("GreaterThanThreshold"), EvaluationPeriods: pulumi.Int(1), Period: pulumi.Int(60),
 				Statistic: pulumi.String("Average"), Threshold: pulumi.Float64(1), AlarmActions: actions, OkActions: actions}); err != nil {
+				return err
+			}
+		}
+		if strings.HasPrefix(fault, "guardduty") {
+			detector, err := guardduty.NewDetector(ctx, "detector", &guardduty.DetectorArgs{Enable: pulumi.Bool(true)})
+			if err != nil {
+				return err
+			}
+			for _, f := range []string{"S3_DATA_EVENTS", "RDS_LOGIN_EVENTS", "EKS_AUDIT_LOGS", "LAMBDA_NETWORK_LOGS", "EBS_MALWARE_PROTECTION"} {
+				if fault == "guardduty-no-rds-protection" && f == "RDS_LOGIN_EVENTS" {
+					continue
+				}
+				if _, err := guardduty.NewDetectorFeature(ctx, f, &guardduty.DetectorFeatureArgs{DetectorId: detector.ID(),
+					Name: pulumi.String(f), Status: pulumi.String("ENABLED")}); err != nil {
+					return err
+				}
+			}
+			if _, err := guardduty.NewDetectorFeature(ctx, "runtime", &guardduty.DetectorFeatureArgs{DetectorId: detector.ID(),
+				Name: pulumi.String("RUNTIME_MONITORING"), Status: pulumi.String("ENABLED"),
+				AdditionalConfigurations: guardduty.DetectorFeatureAdditionalConfigurationArray{&guardduty.DetectorFeatureAdditionalConfigurationArgs{
+					Name: pulumi.String("ECS_FARGATE_AGENT_MANAGEMENT"), Status: pulumi.String("ENABLED")}}}); err != nil {
+				return err
+			}
+		}
+		if fault == "write-only-trail" {
+			if _, err := cloudtrail.NewTrail(ctx, "trail", &cloudtrail.TrailArgs{S3BucketName: bucket.ID(),
+				IsMultiRegionTrail: pulumi.Bool(true), EnableLogFileValidation: pulumi.Bool(true), KmsKeyId: key.Arn,
+				CloudWatchLogsGroupArn: pulumi.String("arn:aws:logs:ap-southeast-2:123456789012:log-group:/p/s/trail:*"),
+				EventSelectors: cloudtrail.TrailEventSelectorArray{&cloudtrail.TrailEventSelectorArgs{
+					IncludeManagementEvents: pulumi.Bool(true), ReadWriteType: pulumi.String("WriteOnly")}}}); err != nil {
 				return err
 			}
 		}
@@ -370,13 +493,34 @@ func TestEachFaultFailsExactlyItsCheck(t *testing.T) {
 		{give: "db-open-to-world", env: "dev", want: []string{"CC6.6 EC2.18/EC2.19", "CC6.6 EC2.DataPorts"}, wantType: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"},
 		{give: "no-default-sg", env: "dev", want: []string{"CC6.6 EC2.2"}, wantType: "aws:ec2/vpc:Vpc"},
 		{give: "no-flow-logs", env: "dev", want: []string{"CC7.2 EC2.6"}, wantType: "aws:ec2/vpc:Vpc"},
-		{give: "http-forward", env: "dev", want: []string{"CC6.7 ELB.1"}, wantType: "aws:lb/listener:Listener"},
+		{give: "http-forward", env: "dev", want: []string{"CC6.7 ELB.1", "CC6.7 ELB.18"}, wantType: "aws:lb/listener:Listener"},
 		{give: "tls12", env: "dev", want: []string{"CC6.7 ELB.17"}, wantType: "aws:lb/listener:Listener"},
 		{give: "cache-preferred-tls", env: "dev", want: []string{"CC6.7 ElastiCache.5"}, wantType: "aws:elasticache/replicationGroup:ReplicationGroup"},
 		{give: "topic-aws-key", env: "dev", want: []string{"CC6.1 SNS.1"}, wantType: "aws:sns/topic:Topic"},
 		{give: "silent-alarm", env: "dev", want: []string{"CC7.2 CloudWatch.15"}, wantType: "aws:cloudwatch/metricAlarm:MetricAlarm"},
 		{give: "no-eviction-alarm", env: "prod", want: []string{"CC7.2 CloudWatch.Coverage"}},
 		{give: "bad-trail", env: "dev", want: []string{"CC7.2 CloudTrail.1", "CC7.2 CloudTrail.5"}, wantType: "aws:cloudtrail/trail:Trail"},
+		{give: "write-only-trail", env: "prod", want: []string{"CC7.2 CloudTrail.1"}, wantType: "aws:cloudtrail/trail:Trail"},
+		// The checks added for the FSBP controls a plan decides.
+		{give: "bucket-no-lifecycle", env: "dev", want: []string{"CC7.2 S3.13"}, wantType: "aws:s3/bucketV2:BucketV2"},
+		{give: "lifecycle-disabled", env: "prod", want: []string{"CC7.2 S3.13"}, wantType: "aws:s3/bucketV2:BucketV2"},
+		{give: "cross-account-acl", env: "dev", want: []string{"CC6.1 S3.6"}, wantType: "aws:s3/bucketV2:BucketV2"},
+		{give: "public-topic", env: "dev", want: []string{"CC6.1 SNS.4"}, wantType: "aws:sns/topic:Topic"},
+		{give: "http-redirect", env: "dev", want: []string{"CC6.7 ELB.18"}, wantType: "aws:lb/listener:Listener"},
+		{give: "tls13-not-recommended", env: "dev", want: []string{"CC6.7 ELB.17"}, wantType: "aws:lb/listener:Listener"},
+		{give: "rsa-1024", env: "dev", want: []string{"CC6.7 ACM.2"}, wantType: "aws:acm/certificate:Certificate"},
+		{give: "db-in-public-subnet", env: "dev", want: []string{"CC6.6 RDS.46"}, wantType: "aws:rds/instance:Instance"},
+		{give: "db-admin-postgres", env: "dev", want: []string{"CC6.1 RDS.25"}, wantType: "aws:rds/instance:Instance"},
+		{give: "db-no-minor-upgrades", env: "dev", want: []string{"CC6.8 RDS.13"}, wantType: "aws:rds/instance:Instance"},
+		{give: "db-no-tag-copy", env: "dev", want: []string{"A1.2 RDS.17"}, wantType: "aws:rds/instance:Instance"},
+		{give: "db-no-monitoring", env: "prod", want: []string{"CC7.2 RDS.6"}, wantType: "aws:rds/instance:Instance"},
+		{give: "db-no-monitoring", env: "dev", want: nil}, // cost: relaxed in dev
+		{give: "cache-default-subnets", env: "dev", want: []string{"CC6.6 ElastiCache.7"}, wantType: "aws:elasticache/replicationGroup:ReplicationGroup"},
+		{give: "cache-no-minor-upgrades", env: "dev", want: []string{"CC6.8 ElastiCache.2"}, wantType: "aws:elasticache/replicationGroup:ReplicationGroup"},
+		{give: "no-endpoints", env: "prod", want: []string{"CC6.6 EC2.55/EC2.56/EC2.57"}, wantType: "aws:ec2/vpc:Vpc"},
+		{give: "no-endpoints", env: "dev", want: nil}, // cost: dev reaches the APIs through its NAT gateway
+		{give: "guardduty", env: "prod", want: nil},
+		{give: "guardduty-no-rds-protection", env: "prod", want: []string{"CC6.8 GuardDuty.Features"}, wantType: "aws:guardduty/detector:Detector"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.give+"/"+tt.env, func(t *testing.T) {
@@ -452,24 +596,161 @@ func TestEvidenceNamesResourcesAndValues(t *testing.T) {
 	assert.Contains(t, check(t, report, "EC2.18/EC2.19").Evidence[0].Value, "tcp 443-443 from 0.0.0.0/0")
 }
 
-func TestWriteNamesTheFailingControlAndResource(t *testing.T) {
+// TestS3_13FailsNamingTheBucketWithoutLifecycle: a bucket with no lifecycle configuration fails S3.13 in
+// every environment, and the report names the bucket, and only it.
+func TestS3_13FailsNamingTheBucketWithoutLifecycle(t *testing.T) {
+	rec := record(t, stack("bucket-no-lifecycle"))
+	bucket := rec.ByType("aws:s3/bucketV2:BucketV2")[0]
+	for _, env := range []string{"dev", "prod"} {
+		report := Evaluate(rec, env)
+		c := check(t, report, "S3.13")
+		assert.False(t, c.Pass, env)
+		assert.Equal(t, []string{bucket.URN}, failingURNs(c), env)
+		assert.Equal(t, []Evidence{{URN: bucket.URN, Property: "lifecycle configuration", Value: "none", Pass: false}}, c.Evidence)
+
+		var buf bytes.Buffer
+		report.Write(&buf)
+		assert.Contains(t, buf.String(), "  FAIL S3.13 every bucket has a lifecycle configuration  0/1 bucket\n      "+bucket.URN+"\n")
+		assert.True(t, strings.HasSuffix(buf.String(), "FAIL: 1 check(s) failed: CC7.2 S3.13\n"), env)
+	}
+	// With a lifecycle configuration of one enabled rule, the evidence names the configuration.
+	c := check(t, Evaluate(record(t, stack("")), "prod"), "S3.13")
+	assert.True(t, c.Pass)
+	require.Len(t, c.Evidence, 1)
+	assert.Contains(t, c.Evidence[0].Property, "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2")
+	assert.Equal(t, "[expire Enabled]", c.Evidence[0].Value)
+}
+
+// lines splits output into its lines.
+func lines(s string) []string { return strings.Split(strings.TrimSuffix(s, "\n"), "\n") }
+
+func checkCount() int {
+	n := 0
+	for _, c := range Controls() {
+		n += len(c.Checks)
+	}
+	return n
+}
+
+// TestWriteIsALinePerControlAndCheck: by default the report is a header, a line per control, a line per
+// check with how many resources pass, the Security Hub summary and the verdict, and no evidence.
+func TestWriteIsALinePerControlAndCheck(t *testing.T) {
+	var buf bytes.Buffer
+	Evaluate(record(t, stack("")), "prod").Write(&buf)
+	out := lines(buf.String())
+	assert.Len(t, out, 1+len(Controls())+checkCount()+3, buf.String())
+	assert.Equal(t, "SOC 2 compliance report (environment prod)", out[0])
+	assert.Contains(t, out, "PASS CC6.6 Boundary protection")
+	assert.Contains(t, out, "  PASS RDS.3 RDS encrypted at rest with a customer-managed key  1/1 DB instance")
+	assert.Contains(t, out, "  PASS Logs.KMS log groups encrypted with a customer-managed key  1/1 log group")
+	assert.Contains(t, out, "  PASS CloudWatch.Coverage alarms watch every tier (ECS, ALB, RDS, ElastiCache)  14/14 metrics")
+	assert.Contains(t, out, "  PASS CloudTrail.2 CloudTrail encrypted with a KMS key  none in the plan: "+optCloudTrail)
+	assert.NotRegexp(t, `(?m)^      (PASS|FAIL) `, buf.String(), "no evidence without --verbose")
+	assert.Regexp(t, `^Security Hub: \d+ controls \(\d+ of them FSBP\)`, out[len(out)-2])
+	assert.Equal(t, "PASS: every control holds for prod", out[len(out)-1])
+
+	// In dev a relaxed check says so on its line.
+	buf.Reset()
+	Evaluate(record(t, stack("db-single-az")), "dev").Write(&buf)
+	assert.Contains(t, lines(buf.String()), "  PASS RDS.5 RDS Multi-AZ  0/1 DB instance (relaxed in dev: availability/cost item required in prod)")
+}
+
+// TestWriteListsOnlyTheFailingResources: one alarm without actions among fourteen fails CloudWatch.15,
+// and only its URN follows the line.
+func TestWriteListsOnlyTheFailingResources(t *testing.T) {
+	rec := record(t, stack("silent-alarm"))
+	var buf bytes.Buffer
+	Evaluate(rec, "prod").Write(&buf)
+	silent := rec.Find("aws:cloudwatch/metricAlarm:MetricAlarm", "alarm-0")
+	require.NotNil(t, silent)
+	out := lines(buf.String())
+	i := slices.Index(out, "  FAIL CloudWatch.15 alarms have actions, and they are enabled  13/14 alarms")
+	require.GreaterOrEqual(t, i, 0, buf.String())
+	assert.Equal(t, "      "+silent.URN, out[i+1])
+	assert.True(t, strings.HasPrefix(out[i+2], "  PASS "), out[i+2])
+	assert.Equal(t, "FAIL CC7.2 Monitoring and alerting", out[slices.IndexFunc(out, func(l string) bool { return strings.HasSuffix(l, "CC7.2 Monitoring and alerting") })])
+}
+
+// TestWriteVerboseShowsTheEvidence: --verbose adds every property read, of every resource, and the
+// Security Hub controls the report does not check, with why.
+func TestWriteVerboseShowsTheEvidence(t *testing.T) {
 	rec := record(t, stack("db-unencrypted"))
 	report := Evaluate(rec, "prod")
-	var buf bytes.Buffer
-	report.Write(&buf)
-	out := buf.String()
+	var short, long bytes.Buffer
+	report.Write(&short)
+	report.WriteVerbose(&long)
 	db := rec.ByType("aws:rds/instance:Instance")[0]
-	assert.Contains(t, out, "SOC 2 compliance report (environment prod)")
-	assert.Contains(t, out, "FAIL CC6.1: Encryption at rest")
-	assert.Contains(t, out, "  FAIL RDS.3 RDS encrypted at rest with a customer-managed key\n")
+	out := long.String()
+	assert.Contains(t, out, "FAIL CC6.1 Encryption at rest")
+	assert.Contains(t, out, "  FAIL RDS.3 RDS encrypted at rest with a customer-managed key  0/1 DB instance\n")
 	assert.Contains(t, out, "      FAIL "+db.URN+" storageEncrypted = false\n")
-	assert.Contains(t, out, "PASS CC6.6: Boundary protection")
-	assert.Contains(t, out, "IAM.6/IAM.9 root user MFA")
+	assert.Contains(t, out, "      PASS "+db.URN+" publiclyAccessible = false\n")
+	assert.Contains(t, out, "Security Hub controls not adopted (Security Hub reports them FAILED; each is a decision):\n  EC2.10 ")
+	assert.Contains(t, out, "  IAM.6 Hardware MFA should be enabled for the root user: ")
+	assert.Greater(t, len(lines(out)), 3*len(lines(short.String())))
 	assert.True(t, strings.HasSuffix(out, "FAIL: 1 check(s) failed: CC6.1 RDS.3\n"), out[len(out)-200:])
+	assert.NotContains(t, short.String(), "storageEncrypted")
+	assert.Contains(t, short.String(), "  FAIL RDS.3 RDS encrypted at rest with a customer-managed key  0/1 DB instance\n      "+db.URN+"\n")
+}
 
-	buf.Reset()
-	Evaluate(record(t, stack("")), "prod").Write(&buf)
-	assert.True(t, strings.HasSuffix(buf.String(), "PASS: every control holds for prod\n"))
+// TestWriteJSONHoldsEveryCheckAndResource: --json is the whole report, machine-readable.
+func TestWriteJSONHoldsEveryCheckAndResource(t *testing.T) {
+	rec := record(t, stack("db-unencrypted"))
+	var buf bytes.Buffer
+	require.NoError(t, Evaluate(rec, "prod").WriteJSON(&buf))
+	var got struct {
+		Environment string   `json:"environment"`
+		Pass        bool     `json:"pass"`
+		Failed      []string `json:"failed"`
+		Controls    []struct {
+			ID     string `json:"id"`
+			Pass   bool   `json:"pass"`
+			Checks []struct {
+				ID        string `json:"id"`
+				Pass      bool   `json:"pass"`
+				Passing   int    `json:"passing"`
+				Total     int    `json:"total"`
+				Resources []struct {
+					URN      string `json:"urn"`
+					Type     string `json:"type"`
+					Pass     bool   `json:"pass"`
+					Evidence []struct {
+						Property, Value string
+						Pass            bool
+					} `json:"evidence"`
+				} `json:"resources"`
+			} `json:"checks"`
+		} `json:"controls"`
+		SecurityHub []struct {
+			ID, Coverage, Source string
+		} `json:"securityHub"`
+	}
+	require.NoError(t, json.Unmarshal(buf.Bytes(), &got))
+	assert.Equal(t, "prod", got.Environment)
+	assert.False(t, got.Pass)
+	assert.Equal(t, []string{"CC6.1 RDS.3"}, got.Failed)
+	require.Len(t, got.Controls, len(Controls()))
+	n := 0
+	db := rec.ByType("aws:rds/instance:Instance")[0]
+	for _, c := range got.Controls {
+		for _, ch := range c.Checks {
+			n++
+			if ch.ID != "RDS.3" {
+				continue
+			}
+			assert.False(t, ch.Pass)
+			assert.Equal(t, 0, ch.Passing)
+			assert.Equal(t, 1, ch.Total)
+			require.Len(t, ch.Resources, 1)
+			assert.Equal(t, db.URN, ch.Resources[0].URN)
+			assert.Equal(t, "aws:rds/instance:Instance", ch.Resources[0].Type)
+			assert.Equal(t, "storageEncrypted", ch.Resources[0].Evidence[0].Property)
+			assert.Equal(t, "false", ch.Resources[0].Evidence[0].Value)
+		}
+	}
+	assert.Equal(t, checkCount(), n)
+	require.Len(t, got.SecurityHub, len(SecurityHub))
+	assert.Equal(t, "https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html#s3-13", got.SecurityHub[slices.IndexFunc(SecurityHub, func(c SecurityHubControl) bool { return c.ID == "S3.13" })].Source)
 }
 
 func TestResourceLevelData(t *testing.T) {
@@ -510,15 +791,4 @@ func TestDecodePolicyReadsHandWrittenForms(t *testing.T) {
 
 	_, err = decodePolicy("not json")
 	assert.Error(t, err)
-}
-
-func TestUndecidableListsWhy(t *testing.T) {
-	ids := map[string]bool{}
-	for _, u := range Undecidable {
-		assert.NotEmpty(t, u.Why, u.ID)
-		ids[u.ID] = true
-	}
-	for _, want := range []string{"IAM.6/IAM.9", "Config.1", "GuardDuty.1 (findings)", "ELB.16"} {
-		assert.True(t, ids[want], want)
-	}
 }

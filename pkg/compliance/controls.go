@@ -38,6 +38,17 @@ const (
 	tAttachment      = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 	tTrail           = "aws:cloudtrail/trail:Trail"
 	tDetector        = "aws:guardduty/detector:Detector"
+	tDetectorFeature = "aws:guardduty/detectorFeature:DetectorFeature"
+	tCertificate     = "aws:acm/certificate:Certificate"
+	tTopicPolicy     = "aws:sns/topicPolicy:TopicPolicy"
+	tDbSubnetGroup   = "aws:rds/subnetGroup:SubnetGroup"
+	tRoute           = "aws:ec2/route:Route"
+	tRouteTable      = "aws:ec2/routeTable:RouteTable"
+	tVpcEndpoint     = "aws:ec2/vpcEndpoint:VpcEndpoint"
+
+	tRouteTableAssociation = "aws:ec2/routeTableAssociation:RouteTableAssociation"
+	tBucketLifecycle       = "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2"
+	tBucketLifecycleV1     = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
 )
 
 // Why optional types may be absent.
@@ -71,6 +82,12 @@ func Controls() []Control {
 				Types: []string{tCache}, Each: cacheAuth},
 			{ID: "RDS.10", Title: "RDS IAM database authentication enabled",
 				Types: []string{tDbInstance}, Each: flag("iamDatabaseAuthenticationEnabled")},
+			{ID: "RDS.25", Title: "RDS master user is not a default name (admin, postgres)",
+				Types: []string{tDbInstance}, Each: rdsAdminName},
+			{ID: "S3.6", Title: "no bucket policy lets another account change the bucket's policy, ACLs or encryption",
+				Types: []string{tBucket, tBucketLegacy}, Each: bucketCrossAccount},
+			{ID: "SNS.4", Title: "topic policies allow Principal \"*\" only under a condition naming the caller",
+				Types: []string{tTopic}, Each: topicNotPublic},
 		}},
 		{ID: "CC6.1", Title: "Encryption at rest (logical access to stored data)", Checks: []Check{
 			{ID: "KMS.4", Title: "KMS key rotation enabled", Types: []string{tKey}, Each: flag("enableKeyRotation")},
@@ -100,15 +117,21 @@ func Controls() []Control {
 			{ID: "EC2.15", Title: "subnets do not assign public IPs", Types: []string{tSubnet}, Each: noPublicIPs},
 			{ID: "RDS.2", Title: "RDS not publicly accessible", Types: []string{tDbInstance}, Each: notFlag("publiclyAccessible")},
 			{ID: "ECS.2", Title: "ECS services assign no public IPs", Types: []string{tService}, Each: notFlag("networkConfiguration.assignPublicIp")},
+			{ID: "RDS.46", Title: "RDS subnets have no route to an internet gateway", Types: []string{tDbInstance}, Each: rdsPrivateSubnets},
+			{ID: "ElastiCache.7", Title: "ElastiCache runs in a subnet group of its own", Types: []string{tCache}, Each: cacheSubnetGroup},
+			{ID: "EC2.55/EC2.56/EC2.57", Title: "every VPC has interface endpoints for ECR API, ECR Docker and Systems Manager",
+				Types: []string{tVpc}, ProdOnly: true, Each: vpcEndpoints},
 		}},
 		{ID: "CC6.7", Title: "Encryption in transit", Checks: []Check{
 			{ID: "ELB.1", Title: "HTTP listeners only redirect to HTTPS", Types: []string{tListener}, Each: httpRedirects},
-			{ID: "ELB.17", Title: "HTTPS listeners use a TLS 1.3 security policy", Types: []string{tListener}, Each: tls13},
+			{ID: "ELB.17", Title: "HTTPS listeners use a TLS 1.3 policy Security Hub recommends", Types: []string{tListener}, Each: tls13},
 			{ID: "ELB.4", Title: "ALBs drop invalid HTTP headers", Types: []string{tLoadBalancer}, Each: flag("dropInvalidHeaderFields")},
 			{ID: "ELB.12", Title: "ALBs use defensive or strictest desync mitigation", Types: []string{tLoadBalancer}, Each: desync},
 			{ID: "RDS.TLS", Title: "RDS requires TLS (rds.force_ssl = 1 in its parameter group)", Types: []string{tDbInstance}, Each: rdsForceSSL},
 			{ID: "ElastiCache.5", Title: "ElastiCache requires TLS", Types: []string{tCache}, Each: cacheTransit},
 			{ID: "S3.5", Title: "buckets refuse requests without TLS", Types: []string{tBucket, tBucketLegacy}, Each: bucketTLSOnly},
+			{ID: "ELB.18", Title: "every load balancer listener terminates TLS (HTTPS or TLS)", Types: []string{tListener}, Each: listenerEncrypted},
+			{ID: "ACM.2", Title: "certificates' RSA keys have at least 2,048 bits", Types: []string{tCertificate}, Each: acmKeyLength},
 		}},
 		{ID: "CC6.8", Title: "Prevent or detect unauthorized or malicious software", Checks: []Check{
 			{ID: "ECR.1", Title: "images scanned on push", Types: []string{tRepository}, Each: flag("imageScanningConfiguration.scanOnPush")},
@@ -121,18 +144,24 @@ func Controls() []Control {
 			{ID: "ECS.10", Title: "Fargate services run the latest platform version", Types: []string{tService}, Each: latestPlatform},
 			{ID: "GuardDuty.Runtime", Title: "GuardDuty ECS Fargate runtime monitoring (when this stack runs GuardDuty)",
 				Types: []string{tDetector}, Optional: optGuardDuty, Each: guardDutyRuntime},
+			{ID: "GuardDuty.Features", Title: "GuardDuty S3, RDS, EKS audit log, Lambda and EBS malware protection (when this stack runs GuardDuty)",
+				Types: []string{tDetector}, Optional: optGuardDuty, Each: guardDutyFeatures},
+			{ID: "RDS.13", Title: "RDS applies minor version upgrades automatically", Types: []string{tDbInstance}, Each: notFalse("autoMinorVersionUpgrade")},
+			{ID: "ElastiCache.2", Title: "ElastiCache applies minor version upgrades automatically", Types: []string{tCache}, Each: notFalse("autoMinorVersionUpgrade")},
 		}},
 		{ID: "CC7.2", Title: "Monitoring and alerting", Checks: []Check{
 			{ID: "CloudWatch.15", Title: "alarms have actions, and they are enabled", Types: []string{tAlarm}, Each: alarmActions},
-			{ID: "CloudWatch.Coverage", Title: "alarms watch every tier (ECS, ALB, RDS, ElastiCache)", Types: []string{tAlarm}, Each: alarmCoverage},
+			{ID: "CloudWatch.Coverage", Title: "alarms watch every tier (ECS, ALB, RDS, ElastiCache)", Types: []string{tAlarm}, Unit: "metric", Each: alarmCoverage},
 			{ID: "ECS.12", Title: "ECS clusters have Container Insights", Types: []string{tCluster}, Each: containerInsights},
 			{ID: "ECS.9", Title: "containers log to CloudWatch Logs", Types: []string{tTaskDefinition}, Each: containers(logsToCloudWatch)},
 			{ID: "EC2.6", Title: "every VPC has flow logs of all traffic", Types: []string{tVpc}, Each: flowLogs},
 			{ID: "ELB.5", Title: "ALB access logging", Types: []string{tLoadBalancer}, Each: accessLogs},
 			{ID: "RDS.9", Title: "RDS exports its logs to CloudWatch Logs", Types: []string{tDbInstance}, Each: rdsLogs},
+			{ID: "RDS.6", Title: "RDS enhanced monitoring", Types: []string{tDbInstance}, ProdOnly: true, Each: atLeast("monitoringInterval", 1)},
 			{ID: "Logs.Retention", Title: "every log group has a retention", Types: []string{tLogGroup}, Each: retentionSet},
 			{ID: "CloudWatch.16", Title: "log groups keep at least 365 days", Types: []string{tLogGroup}, ProdOnly: true, Each: retention365},
-			{ID: "CloudTrail.1", Title: "CloudTrail multi-region with global service events", Types: []string{tTrail}, Optional: optCloudTrail, Each: trailMultiRegion},
+			{ID: "S3.13", Title: "every bucket has a lifecycle configuration", Types: []string{tBucket, tBucketLegacy}, Each: bucketLifecycle},
+			{ID: "CloudTrail.1", Title: "CloudTrail multi-region with global service events and all management events", Types: []string{tTrail}, Optional: optCloudTrail, Each: trailMultiRegion},
 			{ID: "CloudTrail.4", Title: "CloudTrail log file validation", Types: []string{tTrail}, Optional: optCloudTrail, Each: flag("enableLogFileValidation")},
 			{ID: "CloudTrail.5", Title: "CloudTrail delivers to CloudWatch Logs", Types: []string{tTrail}, Optional: optCloudTrail, Each: set("cloudWatchLogsGroupArn")},
 			{ID: "GuardDuty.1", Title: "GuardDuty detector enabled (when this stack runs GuardDuty)", Types: []string{tDetector}, Optional: optGuardDuty, Each: detectorEnabled},
@@ -148,6 +177,7 @@ func Controls() []Control {
 			{ID: "RDS.5", Title: "RDS Multi-AZ", Types: []string{tDbInstance}, ProdOnly: true, Each: flag("multiAz")},
 			{ID: "RDS.8", Title: "RDS deletion protection", Types: []string{tDbInstance}, ProdOnly: true, Each: flag("deletionProtection")},
 			{ID: "RDS.FinalSnapshot", Title: "RDS takes a final snapshot on deletion", Types: []string{tDbInstance}, ProdOnly: true, Each: notFlag("skipFinalSnapshot")},
+			{ID: "RDS.17", Title: "RDS copies tags to snapshots", Types: []string{tDbInstance}, Each: flag("copyTagsToSnapshot")},
 			{ID: "ElastiCache.1", Title: "ElastiCache automatic backups", Types: []string{tCache}, ProdOnly: true, Each: atLeast("snapshotRetentionLimit", 1)},
 			{ID: "ElastiCache.3", Title: "ElastiCache automatic failover (replicas)", Types: []string{tCache}, ProdOnly: true, Each: flag("automaticFailoverEnabled")},
 			{ID: "ELB.6", Title: "ALB deletion protection", Types: []string{tLoadBalancer}, ProdOnly: true, Each: flag("enableDeletionProtection")},
@@ -157,28 +187,4 @@ func Controls() []Control {
 			{ID: "KMS.DeletionWindow", Title: "KMS keys wait 30 days before deletion", Types: []string{tKey}, Each: atLeast("deletionWindowInDays", 30)},
 		}},
 	}
-}
-
-// UndecidableControl is a Security Hub control a plan cannot decide, and why.
-type UndecidableControl struct{ ID, Title, Why string }
-
-// Undecidable are the Security Hub controls for the services used that a plan cannot decide: they are
-// account settings outside this program, runtime state, or deliberately not adopted.
-var Undecidable = []UndecidableControl{
-	{"IAM.6/IAM.9", "root user MFA (hardware MFA)", "an account setting of the root user; no program creates or reads it"},
-	{"IAM.4", "no root user access keys", "account state, not in any plan"},
-	{"IAM.3/IAM.5/IAM.7/IAM.8", "IAM users' key rotation, MFA, password policy, unused credentials", "the program creates no IAM users; people sign in through the organisation's identity provider"},
-	{"Config.1", "AWS Config recorder enabled", "an account/region setting, usually run by the organisation"},
-	{"SecurityHub.1", "Security Hub enabled", "an account/region setting"},
-	{"GuardDuty.1 (findings)", "GuardDuty enabled and its findings handled", "when the organisation runs GuardDuty the detector is not in this plan; findings are runtime events"},
-	{"CloudTrail.1 (organisation trail)", "a multi-region trail exists", "with enableCloudTrail off the trail belongs to the organisation, outside this plan"},
-	{"CloudWatch.1-14", "CIS metric filters and alarms on the account trail", "they sit on the organisation's trail log group, not in this stack"},
-	{"S3.1", "account-level S3 Block Public Access", "an account setting; the plan proves every bucket of the stack blocks public access (S3.8)"},
-	{"EC2.7", "EBS default encryption", "an account setting; Fargate tasks' ephemeral storage is always encrypted by AWS"},
-	{"ECR image findings", "vulnerabilities found by scanning", "scan results exist only after a push; the deploy pipeline must gate on them"},
-	{"KMS.3", "keys not scheduled for deletion", "key state at runtime"},
-	{"SecretsManager.1/2/3/4", "rotation enabled, succeeding, on time; unused secrets", "the RDS password rotates through RDS (secretsmanager.SecretRotation in the plan); success and use are runtime facts; the Redis token rotates when redisAuthTokenVersion is bumped"},
-	{"ELB.16", "ALB associated with an AWS WAF web ACL", "not adopted: Cloudflare's WAF filters at the edge and the ALB admits only Cloudflare (albIngressCloudflareOnly)"},
-	{"RDS.23", "RDS not on the engine's default port", "not adopted: the port is not a boundary; the database admits only the service security group (EC2.DataPorts)"},
-	{"CC8.1 (reviews)", "changes reach prod only through reviewed pull requests and a protected deploy", "a property of the repository and CI (branch protection, required reviews, protected environment), not of the plan"},
 }

@@ -497,7 +497,7 @@ func TestAuditResourcesPassTheComplianceChecks(t *testing.T) {
 	for _, id := range []string{"IAM.1/IAM.21", "IAM.ResourceScope", "IAM.Trust", "KMS.KeyPolicy", "KMS.4",
 		"KMS.DeletionWindow", "S3.SSE", "S3.8/S3.12", "S3.5", "S3.14", "Logs.KMS", "Logs.Retention", "CloudWatch.16",
 		"SNS.1", "CloudWatch.15", "CloudTrail.1", "CloudTrail.2", "CloudTrail.4", "CloudTrail.5", "GuardDuty.1",
-		"GuardDuty.Runtime", "Pulumi.Protect"} {
+		"GuardDuty.Runtime", "GuardDuty.Features", "S3.13", "S3.6", "SNS.4", "Pulumi.Protect"} {
 		results := report.Check(id)
 		require.NotEmpty(t, results, id)
 		for _, r := range results {

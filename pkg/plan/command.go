@@ -22,9 +22,9 @@ type Command struct {
 	RunOptions []pulumi.RunOption
 	// IsConfigError tells a bad stack config (exit 2, message only) from a program failure (exit 1).
 	IsConfigError func(error) bool
-	// Reports are extra checks over the recorded plan, chosen with --report NAME; each writes its result
-	// and returns false on a failure, which makes the command exit 1.
-	Reports map[string]func(rec *Recorder, sc StackConfig, w io.Writer) bool
+	// Reports are extra checks over the recorded plan, chosen with --report NAME (see Report); a failure
+	// makes the command exit 1.
+	Reports map[string]Report
 	// Stdout and Stderr default to the process's.
 	Stdout, Stderr io.Writer
 }
@@ -45,6 +45,8 @@ func (c Command) Run(args []string) int {
 	out := fs.String("out", "", "write the plan as `pulumi stack export` JSON to this file (default plan-<stack>.json; - for stdout)")
 	report := fs.String("report", "", "run a report over the plan (e.g. compliance); exits 1 when it fails")
 	quiet := fs.Bool("quiet", false, "do not print the resource tree")
+	verbose := fs.Bool("verbose", false, "with --report: print the evidence behind every verdict")
+	jsonOut := fs.String("json", "", "with --report: also write the whole report as JSON to this file (for CI)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -52,7 +54,11 @@ func (c Command) Run(args []string) int {
 		fmt.Fprintln(stderr, "plan: --stack is required, e.g. `go run . plan --stack dev`")
 		return 2
 	}
-	var reportFn func(*Recorder, StackConfig, io.Writer) bool
+	if (*verbose || *jsonOut != "") && *report == "" {
+		fmt.Fprintln(stderr, "plan: --verbose and --json need a report, e.g. `--report compliance --json compliance.json`")
+		return 2
+	}
+	var reportFn Report
 	if *report != "" {
 		fn, ok := c.Reports[*report]
 		if !ok {
@@ -118,8 +124,15 @@ func (c Command) Run(args []string) int {
 		fmt.Fprintf(stderr, "plan: %d resources planned in %s; wrote %s\n", len(rec.Resources()),
 			elapsed.Round(time.Millisecond), path)
 	}
-	if reportFn != nil && !reportFn(rec, sc, stdout) {
-		return 1
+	if reportFn != nil {
+		pass, err := runReport(reportFn, rec, sc, ReportOptions{Verbose: *verbose}, *jsonOut, stdout)
+		if err != nil {
+			fmt.Fprintf(stderr, "plan: report %s: %v\n", *report, err)
+			return 1
+		}
+		if !pass {
+			return 1
+		}
 	}
 	return 0
 }
