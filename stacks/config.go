@@ -222,6 +222,14 @@ type Edge struct {
 	Domain string
 	// ZoneId is the Cloudflare zone of Domain (key `cloudflareZoneId`, required): 32 hex characters.
 	ZoneId string
+	// ZoneName is that zone's name (key `cloudflareZoneName`; the domain's last two labels, so set it for a
+	// zone such as example.co.uk): Domain must be the zone or a name in it. Universal SSL certifies the
+	// zone and one level below it, which the plan-time rules check (edge.universal-ssl).
+	ZoneName string
+	// AdvancedCertificateManager says the zone has Cloudflare's Advanced Certificate Manager, whose
+	// certificates cover names deeper than one level below the zone (key `advancedCertificateManager`;
+	// false).
+	AdvancedCertificateManager bool
 	// Wildcard adds "*.<domain>" to the certificate (key `certificateWildcard`; true).
 	Wildcard bool
 	// TlsPolicy is the HTTPS listener's policy (key `tlsPolicy`; ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09):
@@ -267,4 +275,15 @@ type Alarms struct {
 	// `enableCloudTrail`, `enableGuardDuty`; false: many organisations run them account-wide).
 	CloudTrail bool
 	GuardDuty  bool
+	// GuardDutyDetector says whether this stack creates the account's GuardDuty detector or adopts the one
+	// that exists (key `guardDutyDetector`; create). A Region holds one detector per account: when the
+	// organisation or another stack runs it, adopt looks it up and leaves it, and its features, to their
+	// owner. Read only with GuardDuty on.
+	GuardDutyDetector string
 }
+
+// The ways a stack with GuardDuty on gets its detector.
+const (
+	GuardDutyCreate = "create"
+	GuardDutyAdopt  = "adopt"
+)

@@ -144,6 +144,8 @@ func (r *reader) read(project, stack string) Config {
 		AuthenticatedOriginPulls: r.boolean("authenticatedOriginPulls", false),
 		AccessLogRetentionDays:   r.integer("albAccessLogRetentionDays", d.accessLogs),
 	}
+	c.Edge.ZoneName = r.str("cloudflareZoneName", apex(c.Edge.Domain))
+	c.Edge.AdvancedCertificateManager = r.boolean("advancedCertificateManager", false)
 
 	c.Alarms = Alarms{
 		Emails:           r.list("alarmEmails", nil),
@@ -157,6 +159,7 @@ func (r *reader) read(project, stack string) Config {
 		CloudTrail:       r.boolean("enableCloudTrail", false),
 		GuardDuty:        r.boolean("enableGuardDuty", false),
 	}
+	c.Alarms.GuardDutyDetector = r.str("guardDutyDetector", GuardDutyCreate)
 	return c
 }
 

@@ -277,9 +277,24 @@ func (e Edge) validate(v *validator) {
 		"a path starting with / such as /up")
 	v.between("albIdleTimeoutSeconds", e.IdleTimeoutSeconds, 1, 4000)
 	v.between("albAccessLogRetentionDays", e.AccessLogRetentionDays, 1, 3650)
+	v.check(isHostname(e.ZoneName) && (e.Domain == e.ZoneName || strings.HasSuffix(e.Domain, "."+e.ZoneName)),
+		"cloudflareZoneName", e.ZoneName,
+		fmt.Sprintf("the name of the Cloudflare zone that holds domain %s, such as example.com", e.Domain))
+}
+
+// apex is the last two labels of a host name: a zone's name in most TLDs (not in example.co.uk, where
+// cloudflareZoneName must say so).
+func apex(host string) string {
+	labels := strings.Split(host, ".")
+	if len(labels) < 2 {
+		return host
+	}
+	return strings.Join(labels[len(labels)-2:], ".")
 }
 
 func (a Alarms) validate(v *validator) {
+	v.check(a.GuardDutyDetector == GuardDutyCreate || a.GuardDutyDetector == GuardDutyAdopt, "guardDutyDetector",
+		a.GuardDutyDetector, "create (this stack creates the Region's detector) or adopt (the organisation or another stack runs it)")
 	for _, e := range a.Emails {
 		v.check(emailRe.MatchString(e), "alarmEmails", e, "email addresses")
 	}
