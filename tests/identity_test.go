@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -479,4 +480,97 @@ func TestDeliveryDocNamesEveryDeployStatement(t *testing.T) {
 			}
 		}
 	}
+}
+
+// sar is the Service Authorization Reference as data: each action's resource types (pkg/compliance's
+// iam-actions.tsv) and each resource type's ARN format (testdata/iam-resource-types.tsv).
+type sar struct {
+	actions map[string][]string         // "ec2:CreateSubnet" -> ["subnet*", "vpc*", ...] or ["*"]
+	formats map[string][]*regexp.Regexp // "ec2:subnet" -> ARN patterns
+}
+
+func loadSar(t *testing.T) sar {
+	t.Helper()
+	s := sar{actions: map[string][]string{}, formats: map[string][]*regexp.Regexp{}}
+	read := func(path string, row func([]string)) {
+		b, err := os.ReadFile(path)
+		require.NoError(t, err)
+		for _, line := range strings.Split(string(b), "\n") {
+			if line == "" || strings.HasPrefix(line, "#") {
+				continue
+			}
+			row(strings.Split(line, "\t"))
+		}
+	}
+	read(filepath.Join(root, "pkg", "compliance", "iam-actions.tsv"), func(f []string) {
+		if len(f) >= 3 {
+			s.actions[strings.ToLower(f[0])] = strings.Split(f[2], ",")
+		}
+	})
+	// The data merges Elastic Load Balancing's two APIs under one prefix and keeps the classic API's
+	// resource list for the tagging actions; ELBv2 tags listeners, rules, target groups and trust stores too
+	// (Service Authorization Reference, "Actions defined by Elastic Load Balancing V2": AddTags, RemoveTags).
+	for _, a := range []string{"elasticloadbalancing:addtags", "elasticloadbalancing:removetags"} {
+		s.actions[a] = append(s.actions[a], "listener/app", "listener-rule/app", "targetgroup", "truststore")
+	}
+	vars := regexp.MustCompile(`\$\{[A-Za-z]+\}`)
+	read(filepath.Join("testdata", "iam-resource-types.tsv"), func(f []string) {
+		if len(f) < 3 {
+			return
+		}
+		parts := vars.Split(f[2], -1)
+		for i := range parts {
+			parts[i] = regexp.QuoteMeta(parts[i])
+		}
+		re := regexp.MustCompile("^" + strings.Join(parts, ".+") + "$")
+		key := strings.ToLower(f[0] + ":" + f[1])
+		s.formats[key] = append(s.formats[key], re)
+	})
+	return s
+}
+
+// TestEveryCallNamesAResourceTheActionIsAuthorisedAgainst holds the table to the Service Authorization
+// Reference: each action exists; an action with no resource-level permissions is asked on "*"; any other is
+// asked on an ARN of one of the resource types the action takes (a call on the wrong ARN would be allowed
+// offline and denied by AWS, or the reverse).
+func TestEveryCallNamesAResourceTheActionIsAuthorisedAgainst(t *testing.T) {
+	ref := loadSar(t)
+	eachStack(t, func(t *testing.T, stack string, p *plan.Recorder) {
+		seen := map[string]bool{}
+		resources := append([]*plan.Resource{{URN: "workflow", Type: permissions.WorkflowType, Custom: true,
+			Inputs: map[string]any{}, Outputs: map[string]any{}}}, p.Resources()...)
+		for _, r := range resources {
+			if !r.Custom || permissions.Free[r.Type] {
+				continue
+			}
+			reqs, err := permissions.Requests(permissions.Planned{Resource: r, Scope: scopeOf(stack), Plan: p}, nil)
+			require.NoError(t, err)
+			for _, q := range reqs {
+				key := q.Type + " " + q.Action + " " + q.Resource
+				if seen[key] {
+					continue
+				}
+				seen[key] = true
+				types, ok := ref.actions[strings.ToLower(q.Action)]
+				if !assert.True(t, ok, "%s: %s is not an IAM action", q.Type, q.Action) {
+					continue
+				}
+				if len(types) == 1 && types[0] == "*" {
+					assert.Equal(t, "*", q.Resource, "%s: %s supports no resource-level permissions", q.Type, q.Action)
+					continue
+				}
+				if q.Resource == "*" {
+					continue // an action some of whose calls name no resource (kms:CreateKey's tags, acm:RequestCertificate)
+				}
+				service, _, _ := strings.Cut(q.Action, ":")
+				matched := false
+				for _, rt := range types {
+					for _, re := range ref.formats[strings.ToLower(service+":"+strings.TrimSuffix(rt, "*"))] {
+						matched = matched || re.MatchString(q.Resource)
+					}
+				}
+				assert.True(t, matched, "%s: %s asked on %s, which is none of its resource types %v", q.Type, q.Action, q.Resource, types)
+			}
+		}
+	})
 }
