@@ -25,12 +25,16 @@ type Command struct {
 	// Reports are extra checks over the recorded plan, chosen with --report NAME (see Report); a failure
 	// makes the command exit 1.
 	Reports map[string]Report
+	// Rules checks every recorded plan against what AWS and Cloudflare will refuse (package rules), before
+	// any report: each error is one violation, printed on its own line, and any makes the command exit 1.
+	// Default none.
+	Rules func(rec *Recorder, sc StackConfig) []error
 	// Stdout and Stderr default to the process's.
 	Stdout, Stderr io.Writer
 }
 
 // Run parses args (the words after "plan") and returns the process exit status: 0 planned, 1 the
-// program or a report failed, 2 bad usage or bad stack config.
+// program, a plan-time rule or a report failed, 2 bad usage or bad stack config.
 func (c Command) Run(args []string) int {
 	stdout, stderr := c.Stdout, c.Stderr
 	if stdout == nil {
@@ -123,6 +127,16 @@ func (c Command) Run(args []string) int {
 		}
 		fmt.Fprintf(stderr, "plan: %d resources planned in %s; wrote %s\n", len(rec.Resources()),
 			elapsed.Round(time.Millisecond), path)
+	}
+	if c.Rules != nil {
+		if violations := c.Rules(rec, sc); len(violations) > 0 {
+			for _, v := range violations {
+				fmt.Fprintln(stderr, v)
+			}
+			fmt.Fprintf(stderr, "plan: stack %s: %d plan-time rule violation(s): a deploy would fail on each; fix them first (README, Plan-time rules)\n",
+				*stack, len(violations))
+			return 1
+		}
 	}
 	if reportFn != nil {
 		pass, err := runReport(reportFn, rec, sc, ReportOptions{Verbose: *verbose}, *jsonOut, stdout)

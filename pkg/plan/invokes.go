@@ -47,6 +47,15 @@ var invokes = map[string]func(r *Recorder, args resource.PropertyMap) map[string
 		acct := elbAccounts[r.Region]
 		return map[string]any{"id": acct, "arn": fmt.Sprintf("arn:aws:iam::%s:root", acct), "region": r.Region}
 	},
+	// The account's detector in the Region, as an organisation that runs GuardDuty leaves it.
+	"aws:guardduty/getDetector:getDetector": func(r *Recorder, _ resource.PropertyMap) map[string]any {
+		id := hexID("guardduty-detector"+r.Region, 32)
+		return map[string]any{"id": id, "arn": fmt.Sprintf("arn:aws:guardduty:%s:%s:detector/%s", r.Region, Account, id),
+			"status": "ENABLED", "findingPublishingFrequency": "SIX_HOURS",
+			"serviceRoleArn": fmt.Sprintf("arn:aws:iam::%s:role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty", Account),
+			"features": []any{map[string]any{"name": "RUNTIME_MONITORING", "status": "ENABLED", "additionalConfigurations": []any{
+				map[string]any{"name": "ECS_FARGATE_AGENT_MANAGEMENT", "status": "ENABLED"}}}}}
+	},
 	"cloudflare:index/getIpRanges:getIpRanges": func(r *Recorder, _ resource.PropertyMap) map[string]any {
 		all := append(append([]string{}, CloudflareIPv4...), CloudflareIPv6...)
 		return map[string]any{"id": "cloudflare-ips", "ipv4CidrBlocks": anyList(CloudflareIPv4),
