@@ -332,6 +332,7 @@ func compose(ctx *pulumi.Context, cfg stacks.Config) error {
 		CacheNodes:              cfg.Cache.Nodes,
 		CloudTrail:              cfg.Alarms.CloudTrail,
 		GuardDuty:               cfg.Alarms.GuardDuty,
+		AdoptGuardDutyDetector:  cfg.Alarms.GuardDutyDetector == stacks.GuardDutyAdopt,
 		Protect:                 prod,
 		LogGroupPrefix:          logPrefix,
 	}, inAccount)

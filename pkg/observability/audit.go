@@ -226,8 +226,20 @@ func TrailBucketPolicy(bucketArn, trailArn, account string) iampolicy.Document {
 // monitoring: S3 data events, RDS login events, EKS audit logs, Lambda network logs, EBS malware scans.
 var GuardDutyProtectionPlans = []string{"S3_DATA_EVENTS", "RDS_LOGIN_EVENTS", "EKS_AUDIT_LOGS", "LAMBDA_NETWORK_LOGS", "EBS_MALWARE_PROTECTION"}
 
+// adoptedGuardDuty looks up the detector the organisation or another stack runs in this Region and changes
+// nothing about it: its features (runtime monitoring among them) are its owner's, and two stacks setting
+// one detector's features would undo each other (rule claim.guardduty-feature).
+func adoptedGuardDuty(ctx *pulumi.Context, _ string, parent pulumi.ResourceOrInvokeOption) (pulumi.StringOutput, error) {
+	detector, err := guardduty.LookupDetector(ctx, &guardduty.LookupDetectorArgs{}, parent)
+	if err != nil {
+		return pulumi.StringOutput{}, fmt.Errorf("observability: guardDutyDetector adopt: no GuardDuty detector in this Region to adopt (%w): "+
+			"create it here with guardDutyDetector: create, or ask the organisation's GuardDuty administrator", err)
+	}
+	return pulumi.String(detector.Id).ToStringOutput(), nil
+}
+
 // guardDuty turns on a detector with ECS Fargate runtime monitoring, GuardDuty managing its agent.
-func guardDuty(ctx *pulumi.Context, name string, parent pulumi.ResourceOption) (pulumi.StringOutput, error) {
+func guardDuty(ctx *pulumi.Context, name string, parent pulumi.ResourceOrInvokeOption) (pulumi.StringOutput, error) {
 	// One detector per account and region: creating it fails where an organisation already runs one.
 	detector, err := guardduty.NewDetector(ctx, name, &guardduty.DetectorArgs{
 		Enable:                     pulumi.Bool(true),

@@ -107,6 +107,10 @@ type Args struct {
 	// GuardDuty creates a detector with ECS Fargate runtime monitoring. Default false (a region holds one
 	// detector per account; many organisations manage it centrally).
 	GuardDuty bool
+	// AdoptGuardDutyDetector, with GuardDuty, uses the Region's existing detector instead of creating one.
+	// Default false. Where the organisation or another stack runs the detector, this stack looks it up (the
+	// preview fails when there is none) and leaves the detector and its features to their owner.
+	AdoptGuardDutyDetector bool
 	// LogRetentionDays is the CloudTrail log group's retention. Default 365.
 	LogRetentionDays int
 	// Protect guards the trail's bucket and key against deletion by Pulumi. Default false.
@@ -276,7 +280,11 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	o.GuardDutyDetectorId = none()
 	if a.GuardDuty {
-		id, err := guardDuty(ctx, name, parent)
+		adoptOrCreate := guardDuty
+		if a.AdoptGuardDutyDetector {
+			adoptOrCreate = adoptedGuardDuty
+		}
+		id, err := adoptOrCreate(ctx, name, parent)
 		if err != nil {
 			return nil, err
 		}
