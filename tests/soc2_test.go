@@ -106,14 +106,18 @@ func TestCC6_6BoundaryProtection(t *testing.T) {
 func TestCC6_7EncryptionInTransit(t *testing.T) {
 	eachStack(t, func(t *testing.T, stack string, p *plan.Recorder) {
 		requirePass(t, control(t, p, stack, "CC6.7", "Encryption in transit"))
-		zone := need(t, p, "cloudflare:index/zoneSettingsOverride:ZoneSettingsOverride")[0]
-		assert.Equal(t, "strict", zone.Str("settings.ssl"), "Cloudflare Full (Strict)")
-		assert.Equal(t, "on", zone.Str("settings.alwaysUseHttps"))
-		assert.Equal(t, "1.2", zone.Str("settings.minTlsVersion"))
 		for _, c := range need(t, p, "aws:elasticache/replicationGroup:ReplicationGroup") {
 			assert.Equal(t, "required", c.Str("transitEncryptionMode"), c.URN)
 		}
 	})
+	// The zone's SSL/TLS settings, which both stacks' traffic crosses, have one owner (rule
+	// claim.cloudflare-zone-settings): prod sets them, dev leaves them to it (manageZoneSettings: false).
+	const zoneSettings = "cloudflare:index/zoneSettingsOverride:ZoneSettingsOverride"
+	assert.Empty(t, plans["dev"].ByType(zoneSettings))
+	zone := need(t, plans["prod"], zoneSettings)[0]
+	assert.Equal(t, "strict", zone.Str("settings.ssl"), "Cloudflare Full (Strict)")
+	assert.Equal(t, "on", zone.Str("settings.alwaysUseHttps"))
+	assert.Equal(t, "1.2", zone.Str("settings.minTlsVersion"))
 }
 
 func TestCC6_8ImageScanningAndHardenedContainers(t *testing.T) {
