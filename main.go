@@ -31,6 +31,7 @@ import (
 	"github.com/fargate-platform/fargate-platform/pkg/permissions"
 	"github.com/fargate-platform/fargate-platform/pkg/plan"
 	"github.com/fargate-platform/fargate-platform/pkg/registry"
+	"github.com/fargate-platform/fargate-platform/pkg/rules"
 	"github.com/fargate-platform/fargate-platform/pkg/secrets"
 	"github.com/fargate-platform/fargate-platform/pkg/service"
 	"github.com/fargate-platform/fargate-platform/stacks"
@@ -54,7 +55,19 @@ func planCommand(r *run) plan.Command {
 			return errors.As(err, &bad)
 		},
 		Reports: map[string]plan.Report{"compliance": complianceReport},
+		Rules:   planRules,
 	}
+}
+
+// planRules runs the plan-time rules (package rules) over the plan: what AWS and Cloudflare would refuse,
+// with the Region and the Cloudflare zone the stack's config names.
+func planRules(rec *plan.Recorder, sc plan.StackConfig) []error {
+	cfg, err := stacks.Load(sc.Project, sc.Stack, stacks.Input{Values: sc.Values, SecretKeys: sc.SecretKeys})
+	if err != nil {
+		return []error{err} // not reached: the program planned with this config
+	}
+	return rules.Errors(rules.Check(rec, rules.Stack{Region: cfg.Region, Zone: cfg.Edge.ZoneName,
+		AdvancedCertificates: cfg.Edge.AdvancedCertificateManager}))
 }
 
 // run is one run of the program and the config it was handed.

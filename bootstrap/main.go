@@ -20,6 +20,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/fargate-platform/fargate-platform/pkg/plan"
+	"github.com/fargate-platform/fargate-platform/pkg/rules"
 )
 
 func main() {
@@ -37,6 +38,11 @@ func planCommand() plan.Command {
 		IsConfigError: func(err error) bool {
 			var bad ConfigErrors
 			return errors.As(err, &bad)
+		},
+		// The plan-time rules (package rules): role, policy, alias and bucket names AWS would refuse. The
+		// bootstrap has no Cloudflare records, so no zone.
+		Rules: func(rec *plan.Recorder, sc plan.StackConfig) []error {
+			return rules.Errors(rules.Check(rec, rules.Stack{Region: sc.Values["aws:region"]}))
 		},
 	}
 }
