@@ -13,12 +13,14 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/fargate-platform/fargate-platform/pkg/compliance"
 	"github.com/fargate-platform/fargate-platform/pkg/plan"
 	"github.com/fargate-platform/fargate-platform/pkg/rules"
 )
@@ -44,6 +46,21 @@ func planCommand() plan.Command {
 		Rules: func(rec *plan.Recorder, sc plan.StackConfig) []error {
 			return rules.Errors(rules.Check(rec, rules.Stack{Region: sc.Values["aws:region"]}))
 		},
+		// The deploy, preview and push identities judged under CC6.1 and CC8.1, for the auditor.
+		Reports: map[string]plan.Report{"compliance": func(rec *plan.Recorder, _ plan.StackConfig, opts plan.ReportOptions, w io.Writer) (bool, error) {
+			report := compliance.EvaluateDeployer(rec)
+			if opts.Verbose {
+				report.WriteVerbose(w)
+			} else {
+				report.Write(w)
+			}
+			if opts.JSON != nil {
+				if err := report.WriteJSON(opts.JSON); err != nil {
+					return false, err
+				}
+			}
+			return report.Passed(), nil
+		}},
 	}
 }
 

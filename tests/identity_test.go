@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/fargate-platform/fargate-platform/pkg/compliance"
 	"github.com/fargate-platform/fargate-platform/pkg/iameval"
 	"github.com/fargate-platform/fargate-platform/pkg/iampolicy"
 	"github.com/fargate-platform/fargate-platform/pkg/permissions"
@@ -573,4 +574,16 @@ func TestEveryCallNamesAResourceTheActionIsAuthorisedAgainst(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestTheDeployIdentitiesPassTheirComplianceControls: the auditor's view of the deployer (CC6.1, CC8.1),
+// over the bootstrap's real plan, every check reading at least one resource.
+func TestTheDeployIdentitiesPassTheirComplianceControls(t *testing.T) {
+	r := compliance.EvaluateDeployer(bootstrapped(t))
+	assert.True(t, r.Passed(), "failed: %v", r.Failed())
+	for _, c := range r.Controls {
+		for _, ch := range c.Checks {
+			assert.NotEmpty(t, ch.Resources, "%s %s read nothing", c.ID, ch.ID)
+		}
+	}
 }

@@ -77,6 +77,8 @@ func (c ControlResult) Pass() bool {
 type Report struct {
 	Env      string
 	Controls []ControlResult
+	// Deployer marks the report of the deploy identities (EvaluateDeployer): no Security Hub summary.
+	Deployer bool
 }
 
 // Passed reports whether every control passed.

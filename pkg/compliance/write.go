@@ -18,7 +18,11 @@ func (r Report) Write(w io.Writer) { r.write(w, false) }
 func (r Report) WriteVerbose(w io.Writer) { r.write(w, true) }
 
 func (r Report) write(w io.Writer, verbose bool) {
-	fmt.Fprintf(w, "SOC 2 compliance report (environment %s)\n", r.Env)
+	if r.Deployer {
+		fmt.Fprintf(w, "SOC 2 compliance report (%s)\n", r.Env)
+	} else {
+		fmt.Fprintf(w, "SOC 2 compliance report (environment %s)\n", r.Env)
+	}
 	for _, c := range r.Controls {
 		if verbose {
 			fmt.Fprintln(w)
@@ -39,8 +43,10 @@ func (r Report) write(w io.Writer, verbose bool) {
 		}
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, securityHubSummary())
-	if verbose {
+	if !r.Deployer {
+		fmt.Fprintln(w, securityHubSummary())
+	}
+	if verbose && !r.Deployer {
 		for _, cov := range []Coverage{NotAdopted, Runtime, Account, NotApplicable} {
 			fmt.Fprintf(w, "\nSecurity Hub controls %s:\n", headings[cov])
 			for _, c := range SecurityHub {
