@@ -34,10 +34,22 @@ var (
 	bootstrapErr  error
 )
 
-// bootstrapped plans bootstrap/Pulumi.example.yaml once, with the bootstrap program itself.
+// bootstrapped plans bootstrap/Pulumi.example.yaml once, with the bootstrap program itself. With
+// BOOTSTRAP_PLAN set it reads that plan instead (`go run ./bootstrap plan --stack <account> --out F`): the
+// tests then judge a bootstrap you already run, or an older one, against today's program.
 func bootstrapped(t *testing.T) *plan.Recorder {
 	t.Helper()
 	bootstrapOnce.Do(func() {
+		if path := os.Getenv("BOOTSTRAP_PLAN"); path != "" {
+			f, err := os.Open(path)
+			if err != nil {
+				bootstrapErr = err
+				return
+			}
+			defer f.Close()
+			bootstrapPlan, bootstrapErr = plan.ReadExport(f)
+			return
+		}
 		dir, err := os.MkdirTemp("", "fargate-platform-bootstrap")
 		if err != nil {
 			bootstrapErr = err
