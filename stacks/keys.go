@@ -172,3 +172,24 @@ func sortedKeys[V any](m map[string]V) []string {
 	sort.Strings(keys)
 	return keys
 }
+
+// Required are the project keys a stack must set: Pulumi.yaml declares them without a default, so the
+// Pulumi CLI refuses to run a stack that lacks one ("Stack 'dev' is missing configuration value ...",
+// pulumi/pulumi sdk/go/common/workspace config.go mergeConfig). Every other declared key has a default in
+// Pulumi.yaml; a test holds the two together.
+var Required = []string{"environment", "domain", "cloudflareZoneId", "appImageTag", "nginxImageTag"}
+
+// EnvironmentDefaults are the keys whose default depends on the environment (dev, staging, prod) or on
+// other keys, which Pulumi.yaml cannot express: it declares them with `default: ""`, the CLI hands the
+// program "" when a stack leaves them unset, and "" means "the environment's default" (README,
+// configuration reference).
+var EnvironmentDefaults = []string{
+	"logRetentionDays", "vpcCidr", "azCount", "natStrategy", "vpcEndpoints", "flowLogRetentionDays",
+	"appRepositoryName", "nginxRepositoryName", "secretRecoveryWindowDays", "dbInstanceClass",
+	"dbAllocatedStorage", "dbMaxAllocatedStorage", "dbBackupRetentionDays", "dbMultiAz", "dbDeletionProtection",
+	"dbSkipFinalSnapshot", "dbMonitoringInterval", "cacheEngineVersion", "cacheNodeType", "cacheNodes",
+	"cacheSnapshotRetentionDays", "webCpu", "webMemory", "webDesiredCount", "webMinCount", "webMaxCount",
+	"workerCpu", "workerMemory", "workerDesiredCount", "workerMinCount", "workerMaxCount", "capacityProvider",
+	"deploymentMinHealthyPercent", "scheduleScaleToZero", "cloudflareZoneName", "albAccessLogRetentionDays",
+	"alarmDbConnections",
+}

@@ -3,6 +3,7 @@ package stacks
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -181,7 +182,8 @@ func (r *reader) raw(ns, key string) (v string, set, refused bool) {
 	full := ns + ":" + key
 	r.keys = append(r.keys, full)
 	v, set = r.get(full)
-	if !set {
+	if !set || (v == "" && ns == r.ns && slices.Contains(EnvironmentDefaults, key)) {
+		// Unset, or the "" Pulumi.yaml declares as these keys' default: the environment's default.
 		return "", false, false
 	}
 	t := strings.TrimSpace(v)

@@ -3,6 +3,7 @@ package stacks
 import (
 	"encoding/json"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -160,6 +161,15 @@ func TestEnvironmentDefaults(t *testing.T) {
 		t.Run(tt.give, func(t *testing.T) {
 			c, err := Load(project, tt.give, input(valid(tt.give)))
 			require.NoError(t, err)
+			// The same with every environment-default key set to "", as the Pulumi CLI hands them to the
+			// program when a stack leaves them unset (Pulumi.yaml declares `default: ""`).
+			cfg := valid(tt.give)
+			for _, k := range EnvironmentDefaults {
+				cfg[project+":"+k] = ""
+			}
+			viaCli, err := Load(project, tt.give, input(cfg))
+			require.NoError(t, err)
+			assert.Equal(t, c, viaCli, "an empty environment default is the unset one")
 			got := []any{c.Network.Cidr, c.Network.AzCount, c.Network.NatStrategy, c.Network.Endpoints,
 				c.LogRetentionDays, c.Database.InstanceClass, c.Database.MultiAz, c.Database.DeletionProtection,
 				c.Database.SkipFinalSnapshot, c.Database.BackupRetentionDays, c.Cache.Nodes,
@@ -188,15 +198,32 @@ func TestPulumiYamlDeclaresEveryKey(t *testing.T) {
 		Config map[string]struct {
 			Type        string `yaml:"type"`
 			Description string `yaml:"description"`
+			Default     any    `yaml:"default"`
 		} `yaml:"config"`
 	}
 	require.NoError(t, yaml.Unmarshal(b, &proj))
-	var declared, read []string
+	var declared, read, required []string
 	for k, v := range proj.Config {
 		declared = append(declared, project+":"+k)
 		assert.NotEmpty(t, v.Description, k)
+		if v.Default == nil {
+			required = append(required, k)
+		}
+		if slices.Contains(EnvironmentDefaults, k) {
+			// "" is these keys' declared default, which only a string type admits (Pulumi validates a
+			// typed default against its type): the program reads and checks the type itself.
+			assert.Equal(t, "", v.Default, "%s: an environment default is declared as \"\"", k)
+			assert.Contains(t, []string{"", "string"}, v.Type, k)
+			continue
+		}
 		assert.NotEmpty(t, v.Type, k)
 	}
+	// A declared key without a default is one the Pulumi CLI requires of every stack before the program
+	// runs: only the keys a stack must set may lack one.
+	sort.Strings(required)
+	want := append([]string{}, Required...)
+	sort.Strings(want)
+	assert.Equal(t, want, required, "keys Pulumi.yaml declares without a default: `pulumi up` refuses a stack that leaves one unset")
 	for _, k := range Keys(project) {
 		if strings.HasPrefix(k, project+":") {
 			read = append(read, k)
