@@ -232,3 +232,27 @@ func TestPulumiYamlDeclaresEveryKey(t *testing.T) {
 	sort.Strings(declared)
 	assert.Equal(t, read, declared)
 }
+
+// TestStackNamesAWSWouldRefuse: "<project>-<stack>" prefixes every physical name, so a name RDS,
+// ElastiCache, EC2 or ELB would refuse is refused here, before anything is planned.
+func TestStackNamesAWSWouldRefuse(t *testing.T) {
+	tests := []struct {
+		name, project, stack string
+	}{
+		{"a trailing hyphen gives RDS and ElastiCache ids a --", project, "dev-"},
+		{"a double hyphen", "shop--platform", "dev"},
+		{"security groups may not start with sg-", "sg-shop", "dev"},
+		{"load balancers may not start with internal-", "internal-shop", "dev"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := map[string]string{}
+			for k, v := range valid("dev") {
+				cfg[strings.Replace(k, project+":", tt.project+":", 1)] = v
+			}
+			_, err := Load(tt.project, tt.stack, input(cfg))
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), `stack name: "`+tt.project+"-"+tt.stack+`" is not allowed`)
+		})
+	}
+}

@@ -80,8 +80,13 @@ func (c Config) Validate() Errors {
 	v.check(regionRe.MatchString(c.Region), "aws:region", c.Region,
 		"an AWS region such as ap-southeast-2 (set it with `pulumi config set aws:region ap-southeast-2`)")
 	// Physical names are "<project>-<stack>-<role>"; target groups and ALBs allow 32 characters, so the prefix keeps 8 for the role.
-	v.check(nameRe.MatchString(c.Name) && len(c.Name) <= 24, "stack name", c.Name,
-		"project and stack together at most 24 characters, lowercase letters, digits and hyphens")
+	// RDS and ElastiCache identifiers ("<name>-db", "<name>-cache") take no "--" and no trailing hyphen, and
+	// AWS reserves "sg-" (security groups) and "internal-" (load balancers) as name prefixes (pkg/rules'
+	// name.* rows and their sources).
+	v.check(nameRe.MatchString(c.Name) && len(c.Name) <= 24 && !strings.HasSuffix(c.Stack, "-") &&
+		!strings.Contains(c.Name, "--") && !strings.HasPrefix(c.Name, "sg-") && !strings.HasPrefix(c.Name, "internal-"),
+		"stack name", c.Name,
+		"project and stack together at most 24 characters, lowercase letters, digits and single hyphens, not ending in a hyphen nor starting with sg- or internal-")
 	v.retention("logRetentionDays", c.LogRetentionDays)
 	v.check(c.PermissionsBoundary == "bootstrap" || c.PermissionsBoundary == "none" || policyArnRe.MatchString(c.PermissionsBoundary),
 		"permissionsBoundary", c.PermissionsBoundary,
