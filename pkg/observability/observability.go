@@ -340,9 +340,10 @@ func alarmTopic(ctx *pulumi.Context, name string, a Args, e env, parent pulumi.R
 	if a.WebhookUrl != "" {
 		// The webhook must confirm the subscription (SNS posts a SubscriptionConfirmation first).
 		if _, err := sns.NewTopicSubscription(ctx, name+"-alarms-webhook", &sns.TopicSubscriptionArgs{
-			Topic:                        topic.Arn,
-			Protocol:                     pulumi.String("https"),
-			Endpoint:                     pulumi.String(a.WebhookUrl),
+			Topic:    topic.Arn,
+			Protocol: pulumi.String("https"),
+			// The URL is its own credential: secret in the state as in the stack file.
+			Endpoint:                     pulumi.ToSecret(pulumi.String(a.WebhookUrl)).(pulumi.StringOutput),
 			EndpointAutoConfirms:         pulumi.Bool(false),
 			ConfirmationTimeoutInMinutes: pulumi.Int(5),
 		}, parent); err != nil {

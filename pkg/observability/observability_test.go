@@ -91,7 +91,8 @@ func TestSubscriptions(t *testing.T) {
 	}{
 		{"none by default", Args{}, nil, nil},
 		{"emails and a webhook", Args{AlarmEmails: []string{"ops@example.com", "oncall@example.com"}, WebhookUrl: "https://hooks.example.com/sns"},
-			[]string{"ops@example.com", "oncall@example.com"}, []string{"https://hooks.example.com/sns"}},
+			// The webhook URL is its own credential: secret in the plan and the state.
+			[]string{"ops@example.com", "oncall@example.com"}, []string{"[secret]"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -106,6 +107,8 @@ func TestSubscriptions(t *testing.T) {
 					emails = append(emails, s.Str("endpoint"))
 				case "https":
 					https = append(https, s.Str("endpoint"))
+					raw := s.RawInputs["endpoint"]
+					require.True(t, raw.ContainsSecrets(), "the webhook URL is secret")
 				default:
 					t.Errorf("unexpected protocol %q", s.Str("protocol"))
 				}
