@@ -84,18 +84,7 @@ func (r *run) capture(ri *pulumi.RunInfo) {
 // complianceReport is `plan --report compliance`: every SOC 2 control over the plan, a line per control and
 // check (--verbose: with the evidence), the whole report as JSON with --json FILE.
 func complianceReport(rec *plan.Recorder, sc plan.StackConfig, opts plan.ReportOptions, w io.Writer) (bool, error) {
-	report := compliance.Evaluate(rec, sc.Values[sc.Project+":environment"])
-	if opts.Verbose {
-		report.WriteVerbose(w)
-	} else {
-		report.Write(w)
-	}
-	if opts.JSON != nil {
-		if err := report.WriteJSON(opts.JSON); err != nil {
-			return false, err
-		}
-	}
-	return report.Passed(), nil
+	return compliance.Evaluate(rec, sc.Values[sc.Project+":environment"]).Emit(opts, w)
 }
 
 // program reads and validates the whole stack config before registering anything, then composes.

@@ -48,18 +48,7 @@ func planCommand() plan.Command {
 		},
 		// The deploy, preview and push identities judged under CC6.1 and CC8.1, for the auditor.
 		Reports: map[string]plan.Report{"compliance": func(rec *plan.Recorder, _ plan.StackConfig, opts plan.ReportOptions, w io.Writer) (bool, error) {
-			report := compliance.EvaluateDeployer(rec)
-			if opts.Verbose {
-				report.WriteVerbose(w)
-			} else {
-				report.Write(w)
-			}
-			if opts.JSON != nil {
-				if err := report.WriteJSON(opts.JSON); err != nil {
-					return false, err
-				}
-			}
-			return report.Passed(), nil
+			return compliance.EvaluateDeployer(rec).Emit(opts, w)
 		}},
 	}
 }

@@ -109,6 +109,24 @@ func previewRole(t *testing.T, b *plan.Recorder, stack string) identity {
 	return identity{}
 }
 
+// deployRequests are every authorisation a deploy of the plan needs: each resource's row and the deploy
+// workflow's own calls.
+func deployRequests(t *testing.T, stack string, p *plan.Recorder) []permissions.Request {
+	t.Helper()
+	resources := append([]*plan.Resource{{URN: "workflow", Type: permissions.WorkflowType, Custom: true,
+		Inputs: map[string]any{}, Outputs: map[string]any{}}}, p.Resources()...)
+	var out []permissions.Request
+	for _, r := range resources {
+		if !r.Custom || permissions.Free[r.Type] {
+			continue
+		}
+		reqs, err := permissions.Requests(permissions.Planned{Resource: r, Scope: scopeOf(stack), Plan: p}, nil)
+		require.NoError(t, err)
+		out = append(out, reqs...)
+	}
+	return out
+}
+
 func scopeOf(stack string) permissions.Scope {
 	return permissions.Scope{Account: plan.Account, Region: "ap-southeast-2", Project: project, Stack: stack,
 		BoundaryArn: permissions.BoundaryArn(plan.Account, project, stack)}
@@ -162,19 +180,10 @@ func TestTheDeployRoleMayMakeEveryCallOfTheDeploy(t *testing.T) {
 		role := deployRole(t, b, stack)
 		keys := keyPolicies(t, p, b)
 		checked := 0
-		resources := append([]*plan.Resource{{URN: "workflow", Type: permissions.WorkflowType, Custom: true,
-			Inputs: map[string]any{}, Outputs: map[string]any{}}}, p.Resources()...)
-		for _, r := range resources {
-			if !r.Custom || permissions.Free[r.Type] {
-				continue
-			}
-			reqs, err := permissions.Requests(permissions.Planned{Resource: r, Scope: scopeOf(stack), Plan: p}, nil)
-			require.NoError(t, err)
-			for _, q := range reqs {
-				checked++
-				d := evaluate(role, nil, keys, q.Action, q.Resource, q.Context)
-				assert.True(t, d.Allowed, "%s: %s %s on %s (target %s): %s", q.URN, q.Op, q.Action, q.Resource, q.Target, d)
-			}
+		for _, q := range deployRequests(t, stack, p) {
+			checked++
+			d := evaluate(role, nil, keys, q.Action, q.Resource, q.Context)
+			assert.True(t, d.Allowed, "%s: %s %s on %s (target %s): %s", q.URN, q.Op, q.Action, q.Resource, q.Target, d)
 		}
 		assert.Greater(t, checked, 500, "requests evaluated")
 	})
@@ -550,40 +559,31 @@ func TestEveryCallNamesAResourceTheActionIsAuthorisedAgainst(t *testing.T) {
 	ref := loadSar(t)
 	eachStack(t, func(t *testing.T, stack string, p *plan.Recorder) {
 		seen := map[string]bool{}
-		resources := append([]*plan.Resource{{URN: "workflow", Type: permissions.WorkflowType, Custom: true,
-			Inputs: map[string]any{}, Outputs: map[string]any{}}}, p.Resources()...)
-		for _, r := range resources {
-			if !r.Custom || permissions.Free[r.Type] {
+		for _, q := range deployRequests(t, stack, p) {
+			key := q.Type + " " + q.Action + " " + q.Resource
+			if seen[key] {
 				continue
 			}
-			reqs, err := permissions.Requests(permissions.Planned{Resource: r, Scope: scopeOf(stack), Plan: p}, nil)
-			require.NoError(t, err)
-			for _, q := range reqs {
-				key := q.Type + " " + q.Action + " " + q.Resource
-				if seen[key] {
-					continue
-				}
-				seen[key] = true
-				types, ok := ref.actions[strings.ToLower(q.Action)]
-				if !assert.True(t, ok, "%s: %s is not an IAM action", q.Type, q.Action) {
-					continue
-				}
-				if len(types) == 1 && types[0] == "*" {
-					assert.Equal(t, "*", q.Resource, "%s: %s supports no resource-level permissions", q.Type, q.Action)
-					continue
-				}
-				if q.Resource == "*" {
-					continue // an action some of whose calls name no resource (kms:CreateKey's tags, acm:RequestCertificate)
-				}
-				service, _, _ := strings.Cut(q.Action, ":")
-				matched := false
-				for _, rt := range types {
-					for _, re := range ref.formats[strings.ToLower(service+":"+strings.TrimSuffix(rt, "*"))] {
-						matched = matched || re.MatchString(q.Resource)
-					}
-				}
-				assert.True(t, matched, "%s: %s asked on %s, which is none of its resource types %v", q.Type, q.Action, q.Resource, types)
+			seen[key] = true
+			types, ok := ref.actions[strings.ToLower(q.Action)]
+			if !assert.True(t, ok, "%s: %s is not an IAM action", q.Type, q.Action) {
+				continue
 			}
+			if len(types) == 1 && types[0] == "*" {
+				assert.Equal(t, "*", q.Resource, "%s: %s supports no resource-level permissions", q.Type, q.Action)
+				continue
+			}
+			if q.Resource == "*" {
+				continue // an action some of whose calls name no resource (kms:CreateKey's tags, acm:RequestCertificate)
+			}
+			service, _, _ := strings.Cut(q.Action, ":")
+			matched := false
+			for _, rt := range types {
+				for _, re := range ref.formats[strings.ToLower(service+":"+strings.TrimSuffix(rt, "*"))] {
+					matched = matched || re.MatchString(q.Resource)
+				}
+			}
+			assert.True(t, matched, "%s: %s asked on %s, which is none of its resource types %v", q.Type, q.Action, q.Resource, types)
 		}
 	})
 }

@@ -33,16 +33,7 @@ func DeployerControls() []Control {
 
 // EvaluateDeployer runs DeployerControls over a bootstrap plan.
 func EvaluateDeployer(rec *plan.Recorder) Report {
-	v := newView(rec, "prod")
-	report := Report{Env: "deploy identities", Deployer: true}
-	for _, c := range DeployerControls() {
-		cr := ControlResult{ID: c.ID, Title: c.Title}
-		for _, ch := range c.Checks {
-			cr.Checks = append(cr.Checks, ch.evaluate(v))
-		}
-		report.Controls = append(report.Controls, cr)
-	}
-	return report
+	return evaluate(rec, Report{Env: "deploy identities", Deployer: true}, DeployerControls())
 }
 
 func policyOf(r *plan.Resource) (iampolicy.Document, bool) {

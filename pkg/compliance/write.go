@@ -6,12 +6,30 @@ import (
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/fargate-platform/fargate-platform/pkg/plan"
 )
 
 // Write prints the report compactly: a line per control and a line per check with PASS or FAIL and how
 // many of the resources it read pass, the URNs of the failing ones under a FAIL, a line counting the
 // Security Hub controls by how the report covers them, and a final verdict naming the failed checks.
 func (r Report) Write(w io.Writer) { r.write(w, false) }
+
+// Emit is the report as `plan --report compliance` gives it: Write, or WriteVerbose with --verbose, the
+// JSON to --json's file, and whether every control passed.
+func (r Report) Emit(opts plan.ReportOptions, w io.Writer) (bool, error) {
+	if opts.Verbose {
+		r.WriteVerbose(w)
+	} else {
+		r.Write(w)
+	}
+	if opts.JSON != nil {
+		if err := r.WriteJSON(opts.JSON); err != nil {
+			return false, err
+		}
+	}
+	return r.Passed(), nil
+}
 
 // WriteVerbose prints what Write prints with the evidence behind every check (each property read, of
 // each resource, with its value) and every Security Hub control the report does not check, with why.
