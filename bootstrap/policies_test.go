@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fargate-platform/fargate-platform/pkg/iampolicy"
+	"github.com/fargate-platform/fargate-platform/pkg/permissions"
 	"github.com/fargate-platform/fargate-platform/pkg/plan"
 )
 
@@ -409,4 +410,24 @@ func renamedMainProject(t *testing.T, name string, stacks map[string]string) str
 			[]byte(strings.ReplaceAll(string(b), "fargate-platform:", name+":")), 0o644))
 	}
 	return dir
+}
+
+// TestEveryBootstrapTypeHasARow: the permission table covers what the bootstrap creates too (with every
+// option on), so a new resource type anywhere in the project needs its calls written down.
+func TestEveryBootstrapTypeHasARow(t *testing.T) {
+	_, missing := permissions.Types(mustPlan(t, everything))
+	assert.Empty(t, missing, "resource types with no row in pkg/permissions/table.go")
+}
+
+// TestEveryTableActionExists: each action of the permission table is one the Service Authorization
+// Reference lists (a typo would be a permission nobody has).
+func TestEveryTableActionExists(t *testing.T) {
+	actions := loadActions(t)
+	for _, row := range permissions.Table {
+		for _, c := range row.Calls {
+			for _, a := range c.Actions {
+				assert.NotEmpty(t, matching(actions, a), "%s: %s is not an IAM action", row.Type, a)
+			}
+		}
+	}
 }

@@ -434,6 +434,33 @@ var Table = []Row{
 			call(Read, Detectors, "guardduty:GetDetector", "guardduty:ListTagsForResource"),
 			call(Update, Detectors, "guardduty:UpdateDetector", "guardduty:TagResource", "guardduty:UntagResource"),
 			call(Delete, Detectors, "guardduty:DeleteDetector")}},
+	// --- the bootstrap's own types, created by an administrator
+	{Type: "aws:iam/openIdConnectProvider:OpenIdConnectProvider", Source: "iam/openid_connect_provider.go", Calls: []Call{
+		call(Create, Administrator, "iam:CreateOpenIDConnectProvider", "iam:TagOpenIDConnectProvider").tagged().untagged(),
+		call(Read, Administrator, "iam:GetOpenIDConnectProvider"),
+		call(Update, Administrator, "iam:UpdateOpenIDConnectProviderThumbprint", "iam:AddClientIDToOpenIDConnectProvider",
+			"iam:RemoveClientIDFromOpenIDConnectProvider", "iam:TagOpenIDConnectProvider", "iam:UntagOpenIDConnectProvider"),
+		call(Delete, Administrator, "iam:DeleteOpenIDConnectProvider")}},
+	{Type: "aws:iam/policy:Policy", Source: "iam/policy.go: updates create a version and delete the oldest of five", Calls: []Call{
+		call(Create, Administrator, "iam:CreatePolicy", "iam:TagPolicy").tagged().untagged(),
+		call(Read, Administrator, "iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions"),
+		call(Update, Administrator, "iam:CreatePolicyVersion", "iam:DeletePolicyVersion", "iam:TagPolicy", "iam:UntagPolicy"),
+		call(Delete, Administrator, "iam:DeletePolicy", "iam:ListPolicyVersions", "iam:DeletePolicyVersion")}},
+	{Type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment", Calls: []Call{
+		call(Create, Administrator, "iam:AttachRolePolicy"),
+		call(Read, Administrator, "iam:ListAttachedRolePolicies"),
+		call(Delete, Administrator, "iam:DetachRolePolicy")}},
+	{Type: "aws:codebuild/project:Project", Source: srcPassRole, Calls: []Call{
+		call(Create, Administrator, "codebuild:CreateProject", "iam:PassRole").tagged().untagged(),
+		call(Read, Administrator, "codebuild:BatchGetProjects"),
+		call(Update, Administrator, "codebuild:UpdateProject", "iam:PassRole"),
+		call(Delete, Administrator, "codebuild:DeleteProject")}},
+	{Type: "aws:codepipeline/pipeline:Pipeline", Source: srcPassRole + "; codestar-connections:PassConnection for the source", Calls: []Call{
+		call(Create, Administrator, "codepipeline:CreatePipeline", "codepipeline:TagResource", "iam:PassRole",
+			"codestar-connections:PassConnection").tagged().untagged(),
+		call(Read, Administrator, "codepipeline:GetPipeline", "codepipeline:ListTagsForResource"),
+		call(Update, Administrator, "codepipeline:UpdatePipeline", "iam:PassRole", "codestar-connections:PassConnection"),
+		call(Delete, Administrator, "codepipeline:DeletePipeline")}},
 	{Type: "aws:guardduty/detectorFeature:DetectorFeature", Calls: []Call{
 		call(Create, Detectors, "guardduty:UpdateDetector", "guardduty:GetDetector").at(detectorOf),
 		call(Read, Detectors, "guardduty:GetDetector").at(detectorOf),

@@ -145,6 +145,11 @@ var (
 	})
 )
 
+// Administrator is who runs the bootstrap program: its own resources (the OIDC provider, the deploy
+// policies and their attachments, the pipeline) are listed so the table covers every type the project
+// creates, but no deploy role is written from them (BootstrapTypes).
+var Administrator = &Target{Sid: "BootstrapAdministrator", Global: true, Resources: func(Scope) []string { return []string{"*"} }}
+
 func named(sid string, resources func(Scope) []string) *Target {
 	return &Target{Sid: sid, Resources: resources}
 }
