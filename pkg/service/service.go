@@ -41,6 +41,14 @@ type Service struct {
 	WorkerLogGroupName  pulumi.StringOutput `pulumi:"workerLogGroupName"`
 	MigrateLogGroupName pulumi.StringOutput `pulumi:"migrateLogGroupName"`
 	ExecLogGroupName    pulumi.StringOutput `pulumi:"execLogGroupName"`
+	// ReleaseTasks are the one-off tasks a deploy runs before the services roll, in run order (today the
+	// migration alone). Each entry: name; family and taskDefinitionArn (a deploy falls back to the
+	// family's latest revision when the ARN is not the new one); container, whose exit code decides;
+	// logGroup and logStreamPrefix (the task's log stream is <logStreamPrefix>/<container>/<task id>).
+	ReleaseTasks pulumi.StringMapArrayOutput `pulumi:"releaseTasks"`
+	// Services are the services a deploy rolls once every release task succeeded. Each entry: name,
+	// serviceName, and taskDefinitionArn, the revision the service must run once the roll is over.
+	Services pulumi.StringMapArrayOutput `pulumi:"services"`
 }
 
 // New creates the service tier.
@@ -225,6 +233,8 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	s.WorkerLogGroupName = groups[taskWorker].Name
 	s.MigrateLogGroupName = groups[taskMigrate].Name
 	s.ExecLogGroupName = groups["exec"].Name
+	s.ReleaseTasks = releaseTasks(taskDefs, groups)
+	s.Services = rolledServices(services, taskDefs)
 	return s, ctx.RegisterResourceOutputs(s, pulumi.Map{
 		"clusterName": s.ClusterName, "clusterArn": s.ClusterArn,
 		"webServiceName": s.WebServiceName, "workerServiceName": s.WorkerServiceName,
@@ -234,6 +244,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		"workerTaskRoleArn": s.WorkerTaskRoleArn, "migrateTaskRoleArn": s.MigrateTaskRoleArn,
 		"webLogGroupName": s.WebLogGroupName, "workerLogGroupName": s.WorkerLogGroupName,
 		"migrateLogGroupName": s.MigrateLogGroupName, "execLogGroupName": s.ExecLogGroupName,
+		"releaseTasks": s.ReleaseTasks, "services": s.Services,
 	})
 }
 
