@@ -342,7 +342,8 @@ func compose(ctx *pulumi.Context, cfg stacks.Config) error {
 		return fmt.Errorf("observability: %w", err)
 	}
 
-	// Stack outputs: what people and the deploy pipeline need (deploy.yml reads these names).
+	// Stack outputs: what people and the deploy pipeline need (.github/workflows/deploy-stack.yml reads
+	// clusterName, privateSubnetIds, serviceSecurityGroupId, releaseTasks, services and url).
 	ctx.Export("url", web.Url)
 	ctx.Export("albDnsName", web.AlbDnsName)
 	ctx.Export("albArnSuffix", web.AlbArnSuffix)
@@ -357,6 +358,9 @@ func compose(ctx *pulumi.Context, cfg stacks.Config) error {
 	ctx.Export("workerServiceName", svc.WorkerServiceName)
 	ctx.Export("migrateTaskDefinitionArn", svc.MigrateTaskDefinitionArn)
 	ctx.Export("migrateTaskFamily", svc.MigrateTaskFamily)
+	// What a deploy runs and rolls, as data: the release tasks in run order, then the services.
+	ctx.Export("releaseTasks", svc.ReleaseTasks)
+	ctx.Export("services", svc.Services)
 	ctx.Export("dbAddress", db.DbAddress)
 	ctx.Export("dbSecretArn", db.DbSecretArn)
 	ctx.Export("cachePrimaryEndpoint", db.CachePrimaryEndpoint)
