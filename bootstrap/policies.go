@@ -199,16 +199,8 @@ func pack(statements []iampolicy.Statement) ([]namedDocument, error) {
 // --refresh: refreshing reads SecureString parameters and secret versions, whose values a preview role must
 // never see.
 func previewDocument(s scope, stack string) iampolicy.Document {
-	statements := []iampolicy.Statement{
-		s.inRegion(iampolicy.Allow("DataSources", DataSourceActions, "*")),
-	}
-	return iampolicy.New(append(statements, s.stateStatements(stack, false)...)...)
+	return iampolicy.New(append(permissions.Preview(s.stack(stack)), s.stateStatements(stack, false)...)...)
 }
-
-// DataSourceActions are what the program's data sources call (pkg/plan's invokes: caller identity, region
-// and partition need no permission; availability zones, the ELB log delivery account (none), Cloudflare's
-// ranges (not AWS)).
-var DataSourceActions = []string{"ec2:DescribeAvailabilityZones"}
 
 // pushDocument is the application repository's role: log in to ECR and push to the stacks' app
 // repositories, nothing else.

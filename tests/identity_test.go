@@ -113,8 +113,10 @@ func previewRole(t *testing.T, b *plan.Recorder, stack string) identity {
 // workflow's own calls.
 func deployRequests(t *testing.T, stack string, p *plan.Recorder) []permissions.Request {
 	t.Helper()
-	resources := append([]*plan.Resource{{URN: "workflow", Type: permissions.WorkflowType, Custom: true,
-		Inputs: map[string]any{}, Outputs: map[string]any{}}}, p.Resources()...)
+	resources := append([]*plan.Resource{
+		{URN: "workflow", Type: permissions.WorkflowType, Custom: true, Inputs: map[string]any{}, Outputs: map[string]any{}},
+		{URN: "data sources", Type: permissions.DataSourceType, Custom: true, Inputs: map[string]any{}, Outputs: map[string]any{}},
+	}, p.Resources()...)
 	var out []permissions.Request
 	for _, r := range resources {
 		if !r.Custom || permissions.Free[r.Type] {
@@ -450,6 +452,7 @@ func TestThePreviewRoleReadsOnlyItsStack(t *testing.T) {
 	}{
 		{"reads its checkpoint", "dev", "s3:GetObject", bucket + "stacks/fargate-platform/dev.json", true},
 		{"lists availability zones", "dev", "ec2:DescribeAvailabilityZones", "*", true},
+		{"looks up the Region's GuardDuty detector (guardDutyDetector: adopt)", "prod", "guardduty:ListDetectors", "*", true},
 		{"cannot read prod's checkpoint", "dev", "s3:GetObject", bucket + "stacks/fargate-platform/prod.json", false},
 		{"writes nothing", "dev", "s3:PutObject", bucket + "stacks/fargate-platform/dev.json", false},
 		{"reads no secret value", "prod", "secretsmanager:GetSecretValue", "arn:aws:secretsmanager:ap-southeast-2:" + plan.Account + ":secret:fargate-platform-prod/redis-auth-token-abc123", false},
@@ -597,5 +600,32 @@ func TestTheDeployIdentitiesPassTheirComplianceControls(t *testing.T) {
 		for _, ch := range c.Checks {
 			assert.NotEmpty(t, ch.Resources, "%s %s read nothing", c.ID, ch.ID)
 		}
+	}
+}
+
+// TestTypesForFollowsTheStackShape: stack shapes other than the shipped ones plan exactly the types
+// TypesFor gives their config, so their deploy roles fit them too.
+func TestTypesForFollowsTheStackShape(t *testing.T) {
+	tests := []struct {
+		name string
+		env  string
+		set  map[string]string
+	}{
+		{"prod adopting the organisation's GuardDuty detector", "prod", map[string]string{"guardDutyDetector": "adopt"}},
+		{"prod without CloudTrail or GuardDuty", "prod", map[string]string{"enableCloudTrail": "false", "enableGuardDuty": "false"}},
+		{"dev without NAT and scale-to-zero", "dev", map[string]string{"natStrategy": "none", "scheduleScaleToZero": "false", "vpcEndpoints": "true"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := variantDir(t, tt.env, tt.set)
+			p := readPlan(t, dir, "variant")
+			sc, err := plan.LoadStackConfig(dir, "variant")
+			require.NoError(t, err)
+			cfg, err := stacks.Load(sc.Project, "variant", stacks.Input{Values: sc.Values, SecretKeys: sc.SecretKeys})
+			require.NoError(t, err)
+			types, missing := permissions.Types(p)
+			assert.Empty(t, missing)
+			assert.Equal(t, types, permissions.TypesFor(cfg))
+		})
 	}
 }

@@ -11,8 +11,9 @@ import (
 // config, so a deploy role gets every permission its stack needs and none of another shape's.
 var needs = map[string]func(stacks.Config) bool{
 	"aws:cloudtrail/trail:Trail":                         func(c stacks.Config) bool { return c.Alarms.CloudTrail },
-	"aws:guardduty/detector:Detector":                    func(c stacks.Config) bool { return c.Alarms.GuardDuty },
-	"aws:guardduty/detectorFeature:DetectorFeature":      func(c stacks.Config) bool { return c.Alarms.GuardDuty },
+	"aws:ssm/parameter:Parameter":                        func(c stacks.Config) bool { return len(c.Secrets.AppSecrets) > 0 },
+	"aws:guardduty/detector:Detector":                    ownsDetector,
+	"aws:guardduty/detectorFeature:DetectorFeature":      ownsDetector,
 	"aws:lb/trustStore:TrustStore":                       func(c stacks.Config) bool { return c.Edge.AuthenticatedOriginPulls },
 	"aws:s3/bucketObjectv2:BucketObjectv2":               func(c stacks.Config) bool { return c.Edge.AuthenticatedOriginPulls },
 	"aws:appautoscaling/scheduledAction:ScheduledAction": func(c stacks.Config) bool { return c.Service.ScheduledScaleToZero },
@@ -38,7 +39,7 @@ var BootstrapTypes = map[string]bool{
 func TypesFor(c stacks.Config) []string {
 	var out []string
 	for _, r := range Table {
-		if BootstrapTypes[r.Type] || r.Type == WorkflowType {
+		if BootstrapTypes[r.Type] || r.Type == WorkflowType || r.Type == DataSourceType {
 			continue
 		}
 		if need, ok := needs[r.Type]; ok && !need(c) {
@@ -48,4 +49,10 @@ func TypesFor(c stacks.Config) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// ownsDetector: the stack runs GuardDuty and creates the Region's detector (guardDutyDetector: create); one
+// that adopts it only reads it (DataSources).
+func ownsDetector(c stacks.Config) bool {
+	return c.Alarms.GuardDuty && c.Alarms.GuardDutyDetector == stacks.GuardDutyCreate
 }

@@ -207,16 +207,21 @@ var Free = map[string]bool{
 	"pulumi:providers:cloudflare":                                        true,
 }
 
-// Deploy returns the statements of a stack's deploy policy for the resource types its plan holds: for each
-// Target, the union of the actions every row calls on it. It fails on a type with no row.
+// Deploy returns the statements of a stack's deploy policy for the resource types its plan holds (and the
+// data sources every run reads): for each Target, the union of the actions every row calls on it. It fails
+// on a type with no row.
 func Deploy(s Scope, types []string) ([]iampolicy.Statement, error) {
-	return statements(s, types, func(Call) bool { return true })
+	return statements(s, append(append([]string{}, types...), DataSourceType), func(Call) bool { return true })
 }
 
-// Preview returns the statements of a stack's preview policy: the read calls of its types, no secret
-// value among them.
-func Preview(s Scope, types []string) ([]iampolicy.Statement, error) {
-	return statements(s, types, func(c Call) bool { return c.Op == Read && !c.Secret })
+// Preview returns the statements a preview needs beyond its state: the data sources' calls. A preview
+// without --refresh reads no resource (docs/delivery.md).
+func Preview(s Scope) []iampolicy.Statement {
+	st, err := statements(s, []string{DataSourceType}, func(c Call) bool { return c.Op == Read && !c.Secret })
+	if err != nil {
+		panic(err) // DataSourceType always has its row
+	}
+	return st
 }
 
 func statements(s Scope, types []string, keep func(Call) bool) ([]iampolicy.Statement, error) {

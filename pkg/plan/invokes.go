@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"sort"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
@@ -69,5 +70,16 @@ func anyList(s []string) []any {
 	for i, v := range s {
 		out[i] = v
 	}
+	return out
+}
+
+// InvokeTokens are the data sources the mock answers, sorted: every one the program can call, since an
+// unknown one fails the plan. pkg/permissions holds a row for each.
+func InvokeTokens() []string {
+	out := make([]string, 0, len(invokes))
+	for k := range invokes {
+		out = append(out, k)
+	}
+	sort.Strings(out)
 	return out
 }
