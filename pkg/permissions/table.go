@@ -461,8 +461,11 @@ var Table = []Row{
 		call(Read, Administrator, "codepipeline:GetPipeline", "codepipeline:ListTagsForResource"),
 		call(Update, Administrator, "codepipeline:UpdatePipeline", "iam:PassRole", "codestar-connections:PassConnection"),
 		call(Delete, Administrator, "codepipeline:DeletePipeline")}},
-	{Type: "aws:guardduty/detectorFeature:DetectorFeature", Calls: []Call{
+	{Type: "aws:guardduty/detectorFeature:DetectorFeature", Source: "Turning on EBS malware protection makes GuardDuty " +
+		"create its malware-protection service-linked role with the caller's rights " +
+		"(https://docs.aws.amazon.com/guardduty/latest/ug/slr-permissions-malware-protection.html)", Calls: []Call{
 		call(Create, Detectors, "guardduty:UpdateDetector", "guardduty:GetDetector").at(detectorOf),
+		slr("malware-protection.guardduty.amazonaws.com"),
 		call(Read, Detectors, "guardduty:GetDetector").at(detectorOf),
 		call(Update, Detectors, "guardduty:UpdateDetector").at(detectorOf),
 		call(Delete, Detectors, "guardduty:UpdateDetector").at(detectorOf)}},
@@ -628,12 +631,13 @@ func slr(service string) Call {
 
 // slrNames are the roles AWS names for each service (IAM: "Services that work with IAM").
 var slrNames = map[string]string{
-	"ecs.amazonaws.com":                         "AWSServiceRoleForECS",
-	"ecs.application-autoscaling.amazonaws.com": "AWSServiceRoleForApplicationAutoScaling_ECSService",
-	"elasticloadbalancing.amazonaws.com":        "AWSServiceRoleForElasticLoadBalancing",
-	"rds.amazonaws.com":                         "AWSServiceRoleForRDS",
-	"elasticache.amazonaws.com":                 "AWSServiceRoleForElastiCache",
-	"guardduty.amazonaws.com":                   "AWSServiceRoleForAmazonGuardDuty",
+	"ecs.amazonaws.com":                          "AWSServiceRoleForECS",
+	"ecs.application-autoscaling.amazonaws.com":  "AWSServiceRoleForApplicationAutoScaling_ECSService",
+	"elasticloadbalancing.amazonaws.com":         "AWSServiceRoleForElasticLoadBalancing",
+	"rds.amazonaws.com":                          "AWSServiceRoleForRDS",
+	"elasticache.amazonaws.com":                  "AWSServiceRoleForElastiCache",
+	"guardduty.amazonaws.com":                    "AWSServiceRoleForAmazonGuardDuty",
+	"malware-protection.guardduty.amazonaws.com": "AWSServiceRoleForAmazonGuardDutyMalwareProtection",
 }
 
 // --- ARNs of a planned resource
