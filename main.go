@@ -6,6 +6,8 @@
 //	                                 writes plan-dev.json in the shape of `pulumi stack export`
 //	go run . plan --stack prod --report compliance [--verbose] [--json compliance.json]
 //	                                 also checks every SOC 2 control over the plan; exits 1 on a FAIL
+//	go run . plan --stack dev --report cost [--verbose] [--json cost.json]
+//	                                 also estimates the plan's monthly cost at list prices (pkg/cost)
 //
 // This file is the one place that composes: it reads the stack config once (package stacks), then creates
 // the components in dependency order and wires one's outputs into the next one's Args.
@@ -24,6 +26,7 @@ import (
 
 	"github.com/fargate-platform/fargate-platform/pkg/compliance"
 	"github.com/fargate-platform/fargate-platform/pkg/container"
+	"github.com/fargate-platform/fargate-platform/pkg/cost"
 	"github.com/fargate-platform/fargate-platform/pkg/data"
 	"github.com/fargate-platform/fargate-platform/pkg/edge"
 	"github.com/fargate-platform/fargate-platform/pkg/network"
@@ -54,7 +57,7 @@ func planCommand(r *run) plan.Command {
 			var bad stacks.Errors
 			return errors.As(err, &bad)
 		},
-		Reports: map[string]plan.Report{"compliance": complianceReport},
+		Reports: map[string]plan.Report{"compliance": complianceReport, "cost": cost.Run},
 		Rules:   planRules,
 	}
 }
