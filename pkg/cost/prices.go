@@ -59,7 +59,7 @@ const (
 	seenGP3     = "seen on usage.ai quoting the AWS page (us-east-1)"
 	sameAll     = "not confirmed: recalled as one price in every commercial Region"
 	recalled    = "not confirmed: no stored copy shows this Region's figure; recalled from the AWS page, check it before relying on it"
-	valkeyLower = "Valkey node-based prices are 20% below Redis OSS's on the AWS page; this row is the Redis OSS row less 20%"
+	valkeyLower = "not confirmed: the Redis OSS row less the 20% the AWS page takes off node-based Valkey (recalled)"
 )
 
 // Prices is the price table. One row per dimension per Region; a type that costs nothing has a Free entry
@@ -235,7 +235,6 @@ var Free = map[string]string{
 	"aws:scheduler/schedule:Schedule":                                                            "14 million invocations a month are free (" + srcScheduler + "); a weekly schedule makes 4 or 5",
 	"aws:cloudwatch/eventRule:EventRule":                                                         "rules on AWS events cost nothing",
 	"aws:cloudwatch/eventTarget:EventTarget":                                                     "rules on AWS events cost nothing",
-	"aws:ssm/parameter:Parameter":                                                                "standard parameters cost nothing (" + srcSSM + "); an Advanced one is priced",
 	"cloudflare:index/record:Record":                                                             "DNS records are in the Cloudflare plan",
 	"cloudflare:index/zoneSettingsOverride:ZoneSettingsOverride":                                 "zone settings are in the Cloudflare plan",
 	"cloudflare:index/authenticatedOriginPulls:AuthenticatedOriginPulls":                         "in the Cloudflare plan",
