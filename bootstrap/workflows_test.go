@@ -213,6 +213,29 @@ func TestPreviewRunsForEveryStackWithTheReadOnlyRole(t *testing.T) {
 	}
 }
 
+// The pull request's cost change is computed offline from the plans of the base and the head, and posted
+// beside the preview by a job that holds no AWS credentials and no OIDC token.
+func TestPreviewPostsTheCostChangeFromTheBaseAndHeadPlans(t *testing.T) {
+	w, _ := readWorkflow(t, "preview")
+	j, ok := w.Jobs["cost"]
+	require.True(t, ok, "preview.yml has a cost job")
+	assert.Equal(t, w.Jobs["preview"].If, j.If, "forks are skipped as the preview is")
+	assert.Equal(t, map[string]any{"contents": "read", "pull-requests": "write"}, j.Permissions)
+	assert.Negative(t, index(j.Steps, func(s step) bool { return strings.HasPrefix(s.Uses, "aws-actions/configure-aws-credentials@") }))
+	base := index(j.Steps, func(s step) bool {
+		return strings.HasPrefix(s.Uses, "actions/checkout@") && s.With["ref"] == "${{ github.event.pull_request.base.sha }}"
+	})
+	require.GreaterOrEqual(t, base, 0, "the base is checked out beside the head")
+	assert.Equal(t, "base", j.Steps[base].With["path"])
+	run := j.Steps[index(j.Steps, func(s step) bool { return strings.Contains(s.Run, "--report cost") })].Run
+	assert.Contains(t, run, "for stack in dev prod")
+	assert.Contains(t, run, "cd base && go run . plan --stack \"$stack\"")
+	assert.Contains(t, run, "--report cost --json \"$out/head-$stack.json\"")
+	assert.Contains(t, run, "go run ./internal/costdiff")
+	post := j.Steps[index(j.Steps, func(s step) bool { return strings.HasPrefix(s.Uses, "actions/github-script@") })]
+	assert.Contains(t, post.With["script"], "updateComment", "one comment, edited on each push")
+}
+
 func TestCiRunsTheProjectsCheckScript(t *testing.T) {
 	w, _ := readWorkflow(t, "ci")
 	assert.Contains(t, w.On, "push")

@@ -37,6 +37,9 @@ func run(args []string, w io.Writer) error {
 		if err != nil {
 			return err
 		}
+		if before.Stack == "" {
+			fmt.Fprintf(w, "_%s: the base has no cost report, so it counts as $0._\n\n", after.Stack)
+		}
 		cost.Diff(before, after).WriteMarkdown(w)
 	}
 	fmt.Fprintln(w, "Traffic, log volume and the Spot discount are the report's assumptions; `--verbose` shows every line.")
