@@ -86,8 +86,9 @@ var Table = []Row{
 			call(Read, Unscoped, "ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules"),
 			call(Update, Ec2Stack, "ec2:CreateTags", "ec2:DeleteTags", "ec2:ModifySecurityGroupRules"),
 			call(Delete, Ec2Stack, "ec2:DeleteSecurityGroup"))},
-	{Type: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", Source: "vpc_default_security_group.go: create adopts the VPC's " +
-		"default group: tags it, then revokes every rule; delete only forgets it",
+	{Type: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", Source: "terraform-provider-aws internal/service/ec2/vpc_default_security_group.go " +
+		"resourceDefaultSecurityGroupCreate: finds the VPC's default group, updateTags, then " +
+		"forceRevokeSecurityGroupRules (so the tag is there before the revokes); delete only forgets it",
 		Calls: []Call{
 			call(Create, Ec2AdoptDefault, "ec2:CreateTags").tagged().untagged(),
 			call(Create, Ec2Stack, "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress"),
