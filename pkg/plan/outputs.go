@@ -232,6 +232,30 @@ func (r *Recorder) outputs(typ, name, urn string, in resource.PropertyMap, custo
 		}
 		set["arn"] = arn("scheduler", "schedule/"+group+"/"+physical)
 		id = group + "/" + physical
+	// EFS ids and ARNs as the API returns them (API_FileSystemDescription, API_MountTargetDescription,
+	// API_AccessPointDescription); a backup or file system policy is known by its file system's id.
+	case "aws:efs/fileSystem:FileSystem":
+		id = "fs-" + hexID(urn, 17)
+		set["arn"] = arn("elasticfilesystem", "file-system/"+id)
+		set["dnsName"] = id + ".efs." + region + ".amazonaws.com"
+		set["ownerId"] = acct
+		if inputString(in, "creationToken") == "" {
+			set["creationToken"] = "terraform-" + hexID(urn+"token", 26)
+		}
+	case "aws:efs/mountTarget:MountTarget":
+		id = "fsmt-" + hexID(urn, 17)
+		fs := inputString(in, "fileSystemId")
+		set["fileSystemArn"] = arn("elasticfilesystem", "file-system/"+fs)
+		set["networkInterfaceId"] = "eni-" + hexID(urn+"eni", 17)
+		set["dnsName"] = fs + ".efs." + region + ".amazonaws.com"
+		set["ownerId"] = acct
+	case "aws:efs/accessPoint:AccessPoint":
+		id = "fsap-" + hexID(urn, 17)
+		set["arn"] = arn("elasticfilesystem", "access-point/"+id)
+		set["fileSystemArn"] = arn("elasticfilesystem", "file-system/"+inputString(in, "fileSystemId"))
+		set["ownerId"] = acct
+	case "aws:efs/backupPolicy:BackupPolicy", "aws:efs/fileSystemPolicy:FileSystemPolicy":
+		id = inputString(in, "fileSystemId")
 	case "aws:codebuild/project:Project":
 		set["arn"] = arn("codebuild", "project/"+physical)
 	case "aws:codepipeline/pipeline:Pipeline":
