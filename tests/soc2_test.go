@@ -173,11 +173,18 @@ func TestCC8_1ChangeManagement(t *testing.T) {
 	eachStack(t, func(t *testing.T, stack string, p *plan.Recorder) {
 		requirePass(t, control(t, p, stack, "CC8.1", ""))
 	})
-	// Prod changes only through the protected GitHub environment (docs/delivery.md).
-	b, err := os.ReadFile(filepath.Join(root, ".github", "workflows", "deploy.yml"))
-	require.NoError(t, err)
-	assert.Regexp(t, `environment:\s+name: production`, string(b))
-	assert.Contains(t, string(b), "id-token: write")
+	// Prod changes only through the protected GitHub environment (docs/delivery.md): deploy.yml's prod job
+	// hands `production` to deploy-stack.yml, whose one job runs in the environment it is handed.
+	read := func(name string) string {
+		b, err := os.ReadFile(filepath.Join(root, ".github", "workflows", name))
+		require.NoError(t, err)
+		return string(b)
+	}
+	deploy, stack := read("deploy.yml"), read("deploy-stack.yml")
+	assert.Regexp(t, `(?m)^  prod:\n(?:    .*\n)*      environment: production\n`, deploy)
+	assert.Regexp(t, `environment:\s+name: \$\{\{ inputs\.environment \}\}`, stack)
+	assert.Contains(t, deploy, "id-token: write")
+	assert.Contains(t, stack, "id-token: write")
 }
 
 func TestA1_2BackupsAndRecovery(t *testing.T) {
