@@ -66,7 +66,8 @@ func (s scope) iamArn(resource string) string {
 func (s scope) stack(stack string) permissions.Scope {
 	return permissions.Scope{Account: s.Account, Region: s.Region, Project: s.Project, Stack: stack,
 		BoundaryArn:  permissions.BoundaryArn(s.Account, s.Project, stack),
-		AppBucketArn: s.Main[stack].Config.Service.AppBucketArn}
+		AppBucketArn: s.Main[stack].Config.Service.AppBucketArn,
+		Volumes:      permissions.HasVolumes(s.Main[stack].Config)}
 }
 
 // MetaKey is the object the S3 backend reads first; the bootstrap writes it, so no deploy role needs to.

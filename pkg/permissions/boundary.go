@@ -13,8 +13,8 @@ func BoundaryArn(account, project, stack string) string {
 
 // Boundary is the most any role of the stack may ever do, whatever policy the deploy role puts on it: run
 // the stack's containers (pull its images, write its logs, read its parameters and secrets), open ECS Exec
-// channels, deliver its flow logs, trail events and RDS metrics, redeploy its services, and use the app
-// bucket. A role with an administrator policy and this boundary can still reach nothing outside the stack:
+// channels, deliver its flow logs, trail events and RDS metrics, redeploy its services, use the app
+// bucket, and mount its EFS volumes when it has any. A role with an administrator policy and this boundary can still reach nothing outside the stack:
 // no IAM, no other stack's secrets or keys, no state (IAM: "Permissions boundaries for IAM entities",
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html). A test proves every
 // role policy the program plans fits inside it.
@@ -55,6 +55,17 @@ func Boundary(s Scope) iampolicy.Document {
 		statements = append(statements,
 			iampolicy.Allow("AppBucketObjects", []string{"s3:GetObject", "s3:PutObject", "s3:DeleteObject"}, s.AppBucketArn+"/*"),
 			iampolicy.Allow("AppBucketList", []string{"s3:ListBucket"}, s.AppBucketArn))
+	}
+	if s.Volumes {
+		// EFS evaluates no tag for NFS clients (only aws:SecureTransport, elasticfilesystem:AccessPointArn and
+		// elasticfilesystem:AccessedViaMountTarget: https://docs.aws.amazon.com/efs/latest/ug/iam-access-control-nfs-efs.html),
+		// so the ceiling is the account's file systems in the stack's region, through a mount target. Each
+		// file system's policy admits only its own access point and refuses root; each task role names its
+		// volume's file system and access point (pkg/volumes ClientStatement).
+		statements = append(statements, iampolicy.Statement{Sid: "MountStackVolumes", Effect: "Allow",
+			Action:    []string{"elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"},
+			Resource:  []string{s.ARN("elasticfilesystem", "file-system/*")},
+			Condition: iampolicy.Condition{"Bool": {"elasticfilesystem:AccessedViaMountTarget": {"true"}}}})
 	}
 	return iampolicy.New(statements...)
 }

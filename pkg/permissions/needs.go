@@ -22,6 +22,11 @@ var needs = map[string]func(stacks.Config) bool{
 	"aws:ecr/repositoryPolicy:RepositoryPolicy":          func(c stacks.Config) bool { return len(c.Registry.PullAccountIds) > 0 },
 	"aws:s3/bucketVersioningV2:BucketVersioningV2":       func(c stacks.Config) bool { return c.Environment.IsProd() },
 	"aws:sns/topicSubscription:TopicSubscription":        func(c stacks.Config) bool { return len(c.Alarms.Emails) > 0 || c.Alarms.WebhookUrl != "" },
+	"aws:efs/fileSystem:FileSystem":                      HasVolumes,
+	"aws:efs/mountTarget:MountTarget":                    HasVolumes,
+	"aws:efs/accessPoint:AccessPoint":                    HasVolumes,
+	"aws:efs/backupPolicy:BackupPolicy":                  HasVolumes,
+	"aws:efs/fileSystemPolicy:FileSystemPolicy":          HasVolumes,
 }
 
 // BootstrapTypes are created only by the bootstrap program, run by an administrator: no deploy role
@@ -56,3 +61,9 @@ func TypesFor(c stacks.Config) []string {
 func ownsDetector(c stacks.Config) bool {
 	return c.Alarms.GuardDuty && c.Alarms.GuardDutyDetector == stacks.GuardDutyCreate
 }
+
+// HasVolumes reports whether the stack declares volumes: its plan then holds pkg/volumes' EFS types, and its
+// boundary lets task roles mount them (Scope.Volumes). No stack config can declare any yet (stacks.Config
+// has no Volumes), so no deploy role or boundary gets EFS permissions; this is the one line that reads the
+// stack's volumes once it can.
+func HasVolumes(stacks.Config) bool { return false }

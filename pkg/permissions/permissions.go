@@ -45,6 +45,8 @@ type Scope struct {
 	PassedToServices []string
 	// AppBucketArn is the application's own bucket the task roles use ("": none).
 	AppBucketArn string
+	// Volumes: the stack has EFS volumes (HasVolumes), which its task roles may mount.
+	Volumes bool
 }
 
 // Name is the stack's name prefix, "<project>-<stack>".

@@ -31,6 +31,18 @@ const (
 		"checks PassRole on the task definition's roles (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html)"
 	srcBoundary = "iam:PermissionsBoundary on CreateRole, PutRolePolicy and DeleteRolePolicy names the boundary the role has or gets " +
 		"(https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html#access_policies_boundaries-delegate)"
+	srcEfs = "EFS: CreateFileSystem takes no resource (only aws:RequestTag, aws:TagKeys and elasticfilesystem:Encrypted); " +
+		"file systems and access points take aws:ResourceTag (Service Authorization Reference, Amazon Elastic File System); a create " +
+		"that carries tags is also authorised as elasticfilesystem:TagResource with elasticfilesystem:CreateAction " +
+		"(https://docs.aws.amazon.com/efs/latest/ug/using-tags-efs.html); a customer managed key needs the caller's kms:CreateGrant, " +
+		"DescribeKey, Decrypt and GenerateDataKeyWithoutPlaintext (https://docs.aws.amazon.com/efs/latest/ug/EFSKMS.html#EFSKMSPolicy); " +
+		"terraform-provider-aws internal/service/efs/file_system.go, access_point.go, backup_policy.go, file_system_policy.go"
+	srcEfsMountTarget = "EFS makes the mount target's network interface with the caller's EC2 rights: CreateMountTarget needs " +
+		"ec2:DescribeSubnets, DescribeNetworkInterfaces and CreateNetworkInterface (https://docs.aws.amazon.com/efs/latest/ug/API_CreateMountTarget.html), " +
+		"DeleteMountTarget ec2:DeleteNetworkInterface on the interface (.../API_DeleteMountTarget.html), " +
+		"ModifyMountTargetSecurityGroups ec2:ModifyNetworkInterfaceAttribute (.../API_ModifyMountTargetSecurityGroups.html), " +
+		"DescribeMountTargetSecurityGroups ec2:DescribeNetworkInterfaceAttribute (.../API_DescribeMountTargetSecurityGroups.html); " +
+		"terraform-provider-aws internal/service/efs/mount_target.go reads the subnet's AZ (ec2:DescribeSubnets) before it creates"
 	srcS3Read = "terraform-provider-aws internal/service/s3/bucket.go resourceBucketRead: GetBucketPolicy, Acl, Cors, Website, " +
 		"Versioning, Accelerate, RequestPayment, Logging, Lifecycle, Replication, Encryption, ObjectLock, Tagging, HeadBucket"
 )
@@ -251,6 +263,47 @@ var Table = []Row{
 		call(Update, StackCaches, "elasticache:ModifyCacheParameterGroup", "elasticache:ResetCacheParameterGroup",
 			"elasticache:AddTagsToResource", "elasticache:RemoveTagsFromResource"),
 		call(Delete, StackCaches, "elasticache:DeleteCacheParameterGroup")}},
+
+	// --- volumes (EFS)
+	{Type: "aws:efs/fileSystem:FileSystem", Source: srcEfs, Calls: []Call{
+		call(Create, EfsCreate, "elasticfilesystem:CreateFileSystem").at(star).tagged().untagged().with(efsEncrypted),
+		call(Create, EfsTagOnCreate, "elasticfilesystem:TagResource").at(self).tagged().untagged().with(efsCreateAction("CreateFileSystem")),
+		call(Create, StackKeyGrants, "kms:CreateGrant").at(keysIn).grant(),
+		call(Create, StackKeys, "kms:DescribeKey", "kms:Decrypt", "kms:GenerateDataKeyWithoutPlaintext").at(keysIn).via("elasticfilesystem"),
+		call(Create, EfsStack, "elasticfilesystem:DescribeFileSystems", "elasticfilesystem:PutLifecycleConfiguration"),
+		call(Read, EfsStack, "elasticfilesystem:DescribeFileSystems", "elasticfilesystem:DescribeLifecycleConfiguration"),
+		call(Update, EfsStack, "elasticfilesystem:UpdateFileSystem", "elasticfilesystem:UpdateFileSystemProtection",
+			"elasticfilesystem:PutLifecycleConfiguration", "elasticfilesystem:TagResource", "elasticfilesystem:UntagResource"),
+		call(Delete, EfsStack, "elasticfilesystem:DeleteFileSystem", "elasticfilesystem:DescribeFileSystems")}},
+	{Type: "aws:efs/mountTarget:MountTarget", Source: srcEfsMountTarget, Calls: []Call{
+		call(Create, Unscoped, "ec2:DescribeSubnets", "ec2:DescribeNetworkInterfaces"),
+		call(Create, EfsStack, "elasticfilesystem:CreateMountTarget", "elasticfilesystem:DescribeMountTargets").at(efsFileSystem),
+		call(Create, EfsMountTargetInterfaces, "ec2:CreateNetworkInterface").at(mountTargetInterface).untagged(),
+		call(Create, EfsMountTargetInterfaces, "ec2:CreateNetworkInterface").at(ec2In("subnet", "subnetId"), ec2List("security-group", "securityGroups")),
+		call(Read, EfsStack, "elasticfilesystem:DescribeMountTargets", "elasticfilesystem:DescribeMountTargetSecurityGroups").at(efsFileSystem),
+		call(Read, Unscoped, "ec2:DescribeNetworkInterfaceAttribute"),
+		call(Update, EfsStack, "elasticfilesystem:ModifyMountTargetSecurityGroups").at(efsFileSystem),
+		call(Update, EfsMountTargetInterfaces, "ec2:ModifyNetworkInterfaceAttribute").at(mountTargetInterface).untagged(),
+		call(Update, EfsMountTargetInterfaces, "ec2:ModifyNetworkInterfaceAttribute").at(ec2List("security-group", "securityGroups")),
+		call(Delete, EfsStack, "elasticfilesystem:DeleteMountTarget", "elasticfilesystem:DescribeMountTargets").at(efsFileSystem),
+		call(Delete, EfsMountTargetInterfaces, "ec2:DeleteNetworkInterface").at(mountTargetInterface).untagged()}},
+	{Type: "aws:efs/accessPoint:AccessPoint", Source: srcEfs, Calls: []Call{
+		call(Create, EfsStack, "elasticfilesystem:CreateAccessPoint").at(efsFileSystem).tagged(),
+		call(Create, EfsTagOnCreate, "elasticfilesystem:TagResource").at(self).tagged().untagged().with(efsCreateAction("CreateAccessPoint")),
+		call(Create, EfsStack, "elasticfilesystem:DescribeAccessPoints"),
+		call(Read, EfsStack, "elasticfilesystem:DescribeAccessPoints"),
+		call(Update, EfsStack, "elasticfilesystem:TagResource", "elasticfilesystem:UntagResource"),
+		call(Delete, EfsStack, "elasticfilesystem:DeleteAccessPoint", "elasticfilesystem:DescribeAccessPoints")}},
+	{Type: "aws:efs/backupPolicy:BackupPolicy", Source: srcEfs + " (the delete puts a DISABLED policy)", Calls: []Call{
+		call(Create, EfsStack, "elasticfilesystem:PutBackupPolicy", "elasticfilesystem:DescribeBackupPolicy").at(efsFileSystem),
+		call(Read, EfsStack, "elasticfilesystem:DescribeBackupPolicy").at(efsFileSystem),
+		call(Update, EfsStack, "elasticfilesystem:PutBackupPolicy").at(efsFileSystem),
+		call(Delete, EfsStack, "elasticfilesystem:PutBackupPolicy").at(efsFileSystem)}},
+	{Type: "aws:efs/fileSystemPolicy:FileSystemPolicy", Source: srcEfs, Calls: []Call{
+		call(Create, EfsStack, "elasticfilesystem:PutFileSystemPolicy", "elasticfilesystem:DescribeFileSystemPolicy").at(efsFileSystem),
+		call(Read, EfsStack, "elasticfilesystem:DescribeFileSystemPolicy").at(efsFileSystem),
+		call(Update, EfsStack, "elasticfilesystem:PutFileSystemPolicy").at(efsFileSystem),
+		call(Delete, EfsStack, "elasticfilesystem:DeleteFileSystemPolicy").at(efsFileSystem)}},
 
 	// --- edge
 	{Type: "aws:lb/loadBalancer:LoadBalancer", Source: srcTagOnCreate, Calls: []Call{
@@ -827,6 +880,20 @@ func scalableTargetOf(p Planned) []string {
 	return nil
 }
 
+// efsFileSystem is the file system a mount target, access point or policy belongs to (its fileSystemId).
+func efsFileSystem(p Planned) []string {
+	return []string{p.Scope.ARN("elasticfilesystem", "file-system/"+p.Str("fileSystemId"))}
+}
+
+// mountTargetInterface is the network interface EFS creates for a mount target.
+func mountTargetInterface(p Planned) []string {
+	eni, _ := p.Outputs["networkInterfaceId"].(string)
+	if eni == "" {
+		return []string{""} // Requests refuses it: a plan without the interface cannot be judged
+	}
+	return []string{p.Scope.ARN("ec2", "network-interface/"+eni)}
+}
+
 func detectorOf(p Planned) []string {
 	return []string{p.Scope.ARN("guardduty", "detector/"+p.Str("detectorId"))}
 }
@@ -848,6 +915,18 @@ func boundaryOfRole(p Planned) map[string][]string {
 		}
 	}
 	return nil
+}
+
+// efsEncrypted is elasticfilesystem:Encrypted as the create request carries it.
+func efsEncrypted(p Planned) map[string][]string {
+	return map[string][]string{"elasticfilesystem:Encrypted": {fmt.Sprint(p.Inputs["encrypted"] == true)}}
+}
+
+// efsCreateAction is elasticfilesystem:CreateAction of a TagResource made inside a create.
+func efsCreateAction(action string) func(Planned) map[string][]string {
+	return func(Planned) map[string][]string {
+		return map[string][]string{"elasticfilesystem:CreateAction": {action}}
+	}
 }
 
 func inCluster(p Planned) map[string][]string {

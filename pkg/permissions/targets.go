@@ -30,6 +30,33 @@ var (
 		}
 	}}
 
+	// EfsCreate creates a file system. elasticfilesystem:CreateFileSystem takes no resource, so the request
+	// holds it: tagged as the stack's, and encrypted (elasticfilesystem:Encrypted).
+	EfsCreate = &Target{Sid: "EfsCreate", Resources: func(Scope) []string { return []string{"*"} },
+		Condition: func(s Scope) iampolicy.Condition {
+			c := s.TaggingNew()
+			c["Bool"] = map[string][]string{"elasticfilesystem:Encrypted": {"true"}}
+			return c
+		}}
+	// EfsTagOnCreate is elasticfilesystem:TagResource inside CreateFileSystem or CreateAccessPoint
+	// (elasticfilesystem:CreateAction is set only then).
+	EfsTagOnCreate = &Target{Sid: "EfsTagOnCreate", Resources: efsAll, Condition: func(s Scope) iampolicy.Condition {
+		c := s.TaggingNew()
+		c["Null"] = map[string][]string{"elasticfilesystem:CreateAction": {"false"}}
+		return c
+	}}
+	// EfsStack is everything else on the file systems and access points the stack tagged.
+	EfsStack = &Target{Sid: "EfsStack", Resources: efsAll, Condition: Scope.StackTagged}
+	// EfsMountTargetInterfaces are the EC2 calls EFS makes with the caller's rights for a mount target's
+	// network interface: create it in the stack's subnet with the stack's group, change its groups, delete
+	// it. EFS creates the interface without the stack's tag, so the interface may carry none; every subnet
+	// and group the call names must carry the stack's.
+	EfsMountTargetInterfaces = &Target{Sid: "EfsMountTargetInterfaces", Resources: func(s Scope) []string {
+		return []string{s.ARN("ec2", "network-interface/*"), s.ARN("ec2", "subnet/*"), s.ARN("ec2", "security-group/*")}
+	}, Condition: func(s Scope) iampolicy.Condition {
+		return iampolicy.Condition{"StringEqualsIfExists": {"aws:ResourceTag/" + StackTag: {s.Name()}}}
+	}}
+
 	// StackRolesBounded creates or changes the policies of the stack's roles, only with the stack's
 	// permissions boundary on them.
 	StackRolesBounded = &Target{Sid: "StackRolesBounded", Global: true, Resources: stackRoles,
@@ -155,6 +182,11 @@ func named(sid string, resources func(Scope) []string) *Target {
 }
 
 func ec2All(s Scope) []string { return []string{s.ARN("ec2", "*")} }
+
+// efsAll are the stack account's file systems and access points in its region (their ids are generated).
+func efsAll(s Scope) []string {
+	return []string{s.ARN("elasticfilesystem", "file-system/*"), s.ARN("elasticfilesystem", "access-point/*")}
+}
 
 func stackRoles(s Scope) []string { return []string{s.IAM("role/" + s.Name() + "-*")} }
 
