@@ -346,6 +346,13 @@ func nameRules() []Rule {
 			nameLimit{min: 2, max: 150, pattern: regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]*$`),
 				allowed: "a letter or digit, then letters, digits, hyphens and underscores"},
 			"https://docs.aws.amazon.com/codebuild/latest/APIReference/API_CreateProject.html", "shorten the project name"),
+		// The creation token is EFS's idempotency key, unique in the account's Region. pkg/volumes sets none:
+		// the provider then generates a unique one, so a replacement never collides with its predecessor.
+		nameRule("name.efs-creation-token", "aws:efs/fileSystem:FileSystem", explicit("creationToken"),
+			nameLimit{min: 1, max: 64, pattern: regexp.MustCompile(`^.+$`), allowed: "any characters"},
+			"https://docs.aws.amazon.com/efs/latest/ug/API_CreateFileSystem.html (CreationToken: 1 to 64); "+
+				"terraform-provider-aws internal/service/efs/file_system.go (StringLenBetween(0, 64); create.UniqueId when unset)",
+			"shorten the creation token, or leave it unset so the provider generates a unique one"),
 		{
 			ID: "name.acm-domain", Type: "aws:acm/certificate:Certificate", Property: "domainName",
 			Limit:  "at most 64 characters: the domain name is the certificate's Common Name (RFC 5280); longer names go in subjectAlternativeNames",

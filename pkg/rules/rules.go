@@ -86,6 +86,7 @@ func Table() []Rule {
 	var all []Rule
 	all = append(all, nameRules()...)
 	all = append(all, crossFieldRules()...)
+	all = append(all, efsRules()...)
 	all = append(all, edgeRules()...)
 	all = append(all, claimRules()...)
 	return append(all, physicalNameClaim)

@@ -98,6 +98,31 @@ func TestEveryRuleRefusesWhatItsSourceRefuses(t *testing.T) {
 		{"name.codebuild-project", []res{{"aws:codebuild/project:Project", "p", map[string]any{"name": "-deploy"}, nil}}, at, "not a letter or digit"},
 		{"name.acm-domain", []res{{"aws:acm/certificate:Certificate", "c", map[string]any{"domainName": long("a", 53) + ".example.com"}, nil}}, at, "65 characters"},
 
+		{"name.efs-creation-token", []res{{"aws:efs/fileSystem:FileSystem", "fs", map[string]any{"creationToken": long("t", 65)}, nil}}, at, "65 characters"},
+		{"efs.access-point-root", []res{{tEfsAccessPoint, "ap", map[string]any{"rootDirectory": map[string]any{"path": "/a/b/c/d/e"}}, nil}}, at,
+			"rootDirectory.path: 5 levels"},
+		{"efs.access-point-root", []res{{tEfsAccessPoint, "ap", map[string]any{"rootDirectory": map[string]any{"path": "/.ssh"}}, nil}}, at,
+			`level ".ssh" starts with a dot`},
+		{"efs.access-point-root", []res{{tEfsAccessPoint, "ap", map[string]any{"rootDirectory": map[string]any{"path": "/uploads",
+			"creationInfo": map[string]any{"ownerUid": 1000.0, "ownerGid": 1000.0, "permissions": "rwxr-x---"}}}, nil}}, at, "not 3 or 4 octal digits"},
+		{"efs.access-point-root", []res{{tEfsAccessPoint, "ap", map[string]any{"posixUser": map[string]any{"uid": 4294967296.0, "gid": 1000.0}}, nil}}, at,
+			"posixUser.uid: outside 0 to 4294967295"},
+		{"efs.mount-target-per-az", []res{
+			{tSubnet, "private-0", map[string]any{"availabilityZone": "ap-southeast-2a"}, map[string]any{"id": "subnet-a"}},
+			{tSubnet, "public-0", map[string]any{"availabilityZone": "ap-southeast-2a"}, map[string]any{"id": "subnet-b"}},
+			{tEfsMountTarget, "mt-0", map[string]any{"fileSystemId": "fs-1", "subnetId": "subnet-a"}, nil},
+			{tEfsMountTarget, "mt-1", map[string]any{"fileSystemId": "fs-1", "subnetId": "subnet-b"}, nil}}, at,
+			"ap-southeast-2a holds another mount target of fs-1"},
+		{"efs.mount-target-security-groups", []res{{tEfsMountTarget, "mt", map[string]any{"securityGroups": []any{"sg-1", "sg-2", "sg-3", "sg-4", "sg-5", "sg-6"}}, nil}}, at,
+			"6 groups"},
+		{"efs.lifecycle-policies", []res{{"aws:efs/fileSystem:FileSystem", "fs", map[string]any{"lifecyclePolicies": []any{
+			map[string]any{"transitionToIa": "AFTER_30_DAYS", "transitionToPrimaryStorageClass": "AFTER_1_ACCESS"}}}, nil}}, at, "has 2 transitions, want 1"},
+		{"efs.lifecycle-policies", []res{{"aws:efs/fileSystem:FileSystem", "fs", map[string]any{"throughputMode": "bursting", "lifecyclePolicies": []any{
+			map[string]any{"transitionToIa": "AFTER_30_DAYS"}, map[string]any{"transitionToArchive": "AFTER_90_DAYS"}}}, nil}}, at,
+			"transitionToArchive needs transitionToIa, Elastic throughput"},
+		{"efs.lifecycle-policies", []res{{"aws:efs/fileSystem:FileSystem", "fs", map[string]any{"lifecyclePolicies": []any{
+			map[string]any{"transitionToIa": "AFTER_30_DAYS"}, map[string]any{"transitionToIa": "AFTER_7_DAYS"}}}, nil}}, at, "transitionToIa in 2 policies"},
+
 		{"ecs.fargate-task-size", []res{{tTaskDefinition, "td", map[string]any{"requiresCompatibilities": []any{"FARGATE"}, "cpu": "512", "memory": "512"}, nil}}, at,
 			"with 512 CPU, memory is 1024 to 4096 MiB"},
 		{"ecs.container-sizes", []res{{tTaskDefinition, "td", map[string]any{"cpu": "512", "memory": "1024",
@@ -214,6 +239,18 @@ func TestAllowedValuesPass(t *testing.T) {
 				"resourceId": "service/fp-dev/fp-dev-web-1a2b3c4", "targetTrackingScalingPolicyConfiguration": map[string]any{
 					"predefinedMetricSpecification": map[string]any{"predefinedMetricType": "ALBRequestCountPerTarget",
 						"resourceLabel": "app/fp-dev/2f18a5e6207acb4e/targetgroup/fp-dev-1a2b3c4/255dcd472e9f4b00"}}}, nil}}, at},
+		{"an access point at four levels and 100 characters, root uid and gid", []res{{tEfsAccessPoint, "ap", map[string]any{
+			"posixUser": map[string]any{"uid": 4294967295.0, "gid": 0.0}, "rootDirectory": map[string]any{"path": "/a/b/c/" + long("d", 93),
+				"creationInfo": map[string]any{"ownerUid": 0.0, "ownerGid": 0.0, "permissions": "0750"}}}, nil}}, at},
+		{"one mount target per AZ, and another file system's in the same AZ", []res{
+			{tSubnet, "private-0", map[string]any{"availabilityZone": "ap-southeast-2a"}, map[string]any{"id": "subnet-a"}},
+			{tSubnet, "private-1", map[string]any{"availabilityZone": "ap-southeast-2b"}, map[string]any{"id": "subnet-b"}},
+			{tEfsMountTarget, "mt-0", map[string]any{"fileSystemId": "fs-1", "subnetId": "subnet-a", "securityGroups": []any{"sg-1", "sg-2", "sg-3", "sg-4", "sg-5"}}, nil},
+			{tEfsMountTarget, "mt-1", map[string]any{"fileSystemId": "fs-1", "subnetId": "subnet-b"}, nil},
+			{tEfsMountTarget, "mt-2", map[string]any{"fileSystemId": "fs-2", "subnetId": "subnet-a"}, nil}}, at},
+		{"the three transitions, archive on an Elastic file system", []res{{"aws:efs/fileSystem:FileSystem", "fs", map[string]any{
+			"throughputMode": "elastic", "creationToken": long("t", 64), "lifecyclePolicies": []any{map[string]any{"transitionToIa": "AFTER_30_DAYS"},
+				map[string]any{"transitionToPrimaryStorageClass": "AFTER_1_ACCESS"}, map[string]any{"transitionToArchive": "AFTER_90_DAYS"}}}, nil}}, at},
 		{"apex and one level", []res{{"cloudflare:index/record:Record", "a", map[string]any{"name": "example.com", "proxied": true}, nil},
 			{"cloudflare:index/record:Record", "b", map[string]any{"name": "app-dev.example.com", "proxied": true}, nil}}, at},
 		{"two levels with Advanced Certificate Manager", []res{{"cloudflare:index/record:Record", "r", map[string]any{"name": "dev.app.example.com", "proxied": true}, nil}},
