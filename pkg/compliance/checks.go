@@ -562,7 +562,7 @@ func worldOpenOnlyWeb(_ *view, r *plan.Resource) []Evidence {
 }
 
 // dataPorts may only be reached from security groups.
-var dataPorts = []float64{5432, 6379, 8080}
+var dataPorts = []float64{5432, 6379, 8080, 2049}
 
 func dataPortsFromGroups(_ *view, r *plan.Resource) []Evidence {
 	proto, from, to := ports(r)
@@ -1037,27 +1037,32 @@ func rdsPrivateSubnets(v *view, r *plan.Resource) []Evidence {
 	}
 	var out []Evidence
 	for _, subnet := range list(groups[0], "subnetIds") {
-		id := show(subnet)
-		var tables []string
-		for _, a := range v.rec.ByType(tRouteTableAssociation) {
-			if a.Str("subnetId") == id {
-				tables = append(tables, a.Str("routeTableId"))
-			}
+		out = append(out, v.privateSubnet(r, show(subnet))...)
+	}
+	return out
+}
+
+// privateSubnet is the evidence, about r, that subnet id routes 0.0.0.0/0 and ::/0 to no internet gateway.
+func (v *view) privateSubnet(r *plan.Resource, id string) []Evidence {
+	var tables []string
+	for _, a := range v.rec.ByType(tRouteTableAssociation) {
+		if a.Str("subnetId") == id {
+			tables = append(tables, a.Str("routeTableId"))
 		}
-		if len(tables) == 0 {
-			// Without an association the subnet uses the VPC's main route table, which the program leaves as
-			// AWS creates it: the local route only.
-			out = append(out, ev(r, "subnet "+id, "main route table (local route only)", true))
-			continue
+	}
+	if len(tables) == 0 {
+		// Without an association the subnet uses the VPC's main route table, which the program leaves as
+		// AWS creates it: the local route only.
+		return []Evidence{ev(r, "subnet "+id, "main route table (local route only)", true)}
+	}
+	var out []Evidence
+	for _, t := range tables {
+		routes := v.igwRoutes(t)
+		value := any("route table " + t + ": no route to an internet gateway")
+		if len(routes) > 0 {
+			value = "route table " + t + ": " + strings.Join(routes, ", ")
 		}
-		for _, t := range tables {
-			routes := v.igwRoutes(t)
-			value := any("route table " + t + ": no route to an internet gateway")
-			if len(routes) > 0 {
-				value = "route table " + t + ": " + strings.Join(routes, ", ")
-			}
-			out = append(out, ev(r, "subnet "+id, value, len(routes) == 0))
-		}
+		out = append(out, ev(r, "subnet "+id, value, len(routes) == 0))
 	}
 	return out
 }

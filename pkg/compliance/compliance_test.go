@@ -441,6 +441,11 @@ func stack(fault string) func(ctx *pulumi.Context) error {
 				return err
 			}
 		}
+		if strings.HasPrefix(fault, "efs") {
+			if err := efsVolume(ctx, fault, key.Arn, net.ID(), subnets, public.ID()); err != nil {
+				return err
+			}
+		}
 		if fault == "write-only-trail" {
 			if _, err := cloudtrail.NewTrail(ctx, "trail", &cloudtrail.TrailArgs{S3BucketName: bucket.ID(),
 				IsMultiRegionTrail: pulumi.Bool(true), EnableLogFileValidation: pulumi.Bool(true), KmsKeyId: key.Arn,
@@ -521,6 +526,26 @@ func TestEachFaultFailsExactlyItsCheck(t *testing.T) {
 		{give: "no-endpoints", env: "dev", want: nil}, // cost: dev reaches the APIs through its NAT gateway
 		{give: "guardduty", env: "prod", want: nil},
 		{give: "guardduty-no-rds-protection", env: "prod", want: []string{"CC6.8 GuardDuty.Features"}, wantType: "aws:guardduty/detector:Detector"},
+		// A volume (pkg/volumes), compliant, then each of its settings broken.
+		{give: "efs", env: "prod", want: nil},
+		{give: "efs", env: "dev", want: nil},
+		{give: "efs-unencrypted", env: "dev", want: []string{"CC6.1 EFS.1/EFS.8"}, wantType: "aws:efs/fileSystem:FileSystem"},
+		{give: "efs-aws-key", env: "prod", want: []string{"CC6.1 EFS.1/EFS.8"}, wantType: "aws:efs/fileSystem:FileSystem"},
+		{give: "efs-no-backups", env: "dev", want: []string{"A1.2 EFS.2/EFS.7"}, wantType: "aws:efs/fileSystem:FileSystem"}, // never relaxed
+		{give: "efs-backups-disabled", env: "prod", want: []string{"A1.2 EFS.2/EFS.7"}, wantType: "aws:efs/fileSystem:FileSystem"},
+		{give: "efs-root-directory", env: "dev", want: []string{"CC6.1 EFS.3"}, wantType: "aws:efs/accessPoint:AccessPoint"},
+		{give: "efs-root-user", env: "dev", want: []string{"CC6.1 EFS.4"}, wantType: "aws:efs/accessPoint:AccessPoint"},
+		{give: "efs-no-user", env: "dev", want: []string{"CC6.1 EFS.4"}, wantType: "aws:efs/accessPoint:AccessPoint"},
+		{give: "efs-public-subnet", env: "dev", want: []string{"CC6.6 EFS.6"}, wantType: "aws:efs/mountTarget:MountTarget"},
+		{give: "efs-public-ip-subnet", env: "dev", want: []string{"CC6.6 EC2.15", "CC6.6 EFS.6"}}, // the subnet fails EC2.15, the mount target EFS.6
+		{give: "efs-nfs-open", env: "dev", want: []string{"CC6.6 EC2.DataPorts"}, wantType: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"},
+		{give: "efs-no-policy", env: "dev", want: []string{"CC6.1 EFS.AccessPoints", "CC6.7 EFS.TLS"}, wantType: "aws:efs/fileSystem:FileSystem"},
+		{give: "efs-no-tls-deny", env: "dev", want: []string{"CC6.7 EFS.TLS"}, wantType: "aws:efs/fileSystem:FileSystem"},
+		{give: "efs-any-access-point", env: "dev", want: []string{"CC6.1 EFS.AccessPoints"}, wantType: "aws:efs/fileSystem:FileSystem"},
+		{give: "efs-root-allowed", env: "dev", want: []string{"CC6.1 EFS.AccessPoints"}, wantType: "aws:efs/fileSystem:FileSystem"},
+		{give: "efs-allow-anyone", env: "dev", want: []string{"CC6.1 EFS.AccessPoints"}, wantType: "aws:efs/fileSystem:FileSystem"},
+		{give: "efs-unprotected", env: "prod", want: []string{"CC8.1 Pulumi.Protect"}, wantType: "aws:efs/fileSystem:FileSystem"},
+		{give: "efs-unprotected", env: "dev", want: nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.give+"/"+tt.env, func(t *testing.T) {

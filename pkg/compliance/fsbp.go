@@ -79,6 +79,8 @@ const (
 	awsEcsService     = "AWS::ECS::Service"
 	awsEcsCluster     = "AWS::ECS::Cluster"
 	awsTaskSet        = "AWS::ECS::TaskSet"
+	awsEfsFileSystem  = "AWS::EFS::FileSystem"
+	awsEfsAccessPoint = "AWS::EFS::AccessPoint"
 	awsCacheCluster   = "AWS::ElastiCache::CacheCluster"
 	awsReplication    = "AWS::ElastiCache::ReplicationGroup"
 	awsClassicLB      = "AWS::ElasticLoadBalancing::LoadBalancer"
@@ -146,7 +148,7 @@ const (
 func ts(types ...string) []string { return types }
 
 // SecurityHub is every Security Hub control of the FSBP standard for the services the program uses (ACM,
-// CloudTrail, EC2 and VPC, ECR, ECS, ElastiCache, Elastic Load Balancing, GuardDuty, IAM, KMS, RDS, S3,
+// CloudTrail, EC2 and VPC, ECR, ECS, EFS, ElastiCache, Elastic Load Balancing, GuardDuty, IAM, KMS, RDS, S3,
 // Secrets Manager, SNS, Systems Manager, and the account-wide ones), and the other Security Hub controls
 // the report checks. CloudWatch, CloudWatch Logs, Application Auto Scaling, EventBridge Scheduler and SSM
 // parameters have no FSBP control of their own.
@@ -252,6 +254,22 @@ var SecurityHub = []SecurityHubControl{
 		Why: "the services use the ECS deployment controller, which creates no task sets (ECS.2 covers their network configuration)"},
 	{ID: "ECS.17", Title: "ECS task definitions should not use host network mode", Resource: awsTaskDefinition, Types: ts(tTaskDefinition), Coverage: Checked, Checks: ts("ECS.1/ECS.3"), Why: "NIST SP 800-53, not FSBP"},
 	{ID: "ECS.20", Title: "ECS Task Definitions should configure non-root users in Linux container definitions", Resource: awsTaskDefinition, Types: ts(tTaskDefinition), Coverage: Checked, Checks: ts("ECS.User"), Why: "not FSBP"},
+
+	// EFS (the stack's volumes, pkg/volumes; the checks pass with no file system when a stack has no volumes).
+	{ID: "EFS.1", FSBP: true, Title: "Elastic File System should be configured to encrypt file data at-rest using AWS KMS", Resource: awsEfsFileSystem,
+		Types: ts(tEfsFileSystem), Coverage: Checked, Checks: ts("EFS.1/EFS.8"), Why: "stricter than Security Hub: the stack's customer-managed key, not aws/elasticfilesystem"},
+	{ID: "EFS.2", FSBP: true, Title: "Amazon EFS volumes should be in backup plans", Resource: awsEfsFileSystem, Types: ts(tEfsFileSystem, tEfsBackupPolicy),
+		Coverage: Checked, Checks: ts("EFS.2/EFS.7"), Why: "automatic backups put each file system in AWS Backup's default EFS plan, aws/efs/automatic-backup-plan"},
+	{ID: "EFS.3", FSBP: true, Title: "EFS access points should enforce a root directory", Resource: awsEfsAccessPoint, Types: ts(tEfsAccessPoint),
+		Coverage: Checked, Checks: ts("EFS.3")},
+	{ID: "EFS.4", FSBP: true, Title: "EFS access points should enforce a user identity", Resource: awsEfsAccessPoint, Types: ts(tEfsAccessPoint),
+		Coverage: Checked, Checks: ts("EFS.4"), Why: "stricter than Security Hub: the user and group are not root"},
+	{ID: "EFS.6", FSBP: true, Title: "EFS mount targets should not be associated with subnets that assign public IP addresses on launch", Resource: awsEfsFileSystem,
+		Types: ts(tEfsFileSystem, tEfsMountTarget), Coverage: Checked, Checks: ts("EFS.6"), Why: "stricter than Security Hub: the subnets route to no internet gateway either"},
+	{ID: "EFS.7", FSBP: true, Title: "EFS file systems should have automatic backups enabled", Resource: awsEfsFileSystem, Types: ts(tEfsFileSystem, tEfsBackupPolicy),
+		Coverage: Checked, Checks: ts("EFS.2/EFS.7")},
+	{ID: "EFS.8", FSBP: true, Title: "EFS file systems should be encrypted at rest", Resource: awsEfsFileSystem, Types: ts(tEfsFileSystem),
+		Coverage: Checked, Checks: ts("EFS.1/EFS.8")},
 
 	// ElastiCache.
 	{ID: "ElastiCache.1", FSBP: true, Title: "ElastiCache (Redis OSS) clusters should have automatic backups enabled", Resource: awsReplication, Types: ts(tCache), Coverage: Checked, Checks: ts("ElastiCache.1"), Why: "held in prod only: dev keeps no cache snapshots"},
@@ -452,6 +470,11 @@ var PlanTypes = []PlanType{
 	{Token: "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders", Of: tCluster},
 	{Token: tService, AWS: awsEcsService},
 	{Token: tTaskDefinition, AWS: awsTaskDefinition},
+	{Token: tEfsAccessPoint, AWS: awsEfsAccessPoint},
+	{Token: tEfsBackupPolicy, Of: tEfsFileSystem},
+	{Token: tEfsFileSystem, AWS: awsEfsFileSystem},
+	{Token: tEfsPolicy, Of: tEfsFileSystem},
+	{Token: tEfsMountTarget, Of: tEfsFileSystem},
 	{Token: "aws:elasticache/parameterGroup:ParameterGroup", AWS: "AWS::ElastiCache::ParameterGroup"},
 	{Token: tCache, AWS: awsReplication},
 	{Token: "aws:elasticache/subnetGroup:SubnetGroup", AWS: "AWS::ElastiCache::SubnetGroup"},
@@ -496,6 +519,7 @@ var FSBPResourceTypes = []string{
 	awsCertificate, awsInstance, awsLaunchTemplate, awsNetworkAcl, awsNetworkIface, awsSecurityGroup, awsSubnet,
 	awsTransitGateway, awsVpn, awsVolume, awsClientVpn, awsSpotFleet, awsAutoScaling, awsLaunchConfig,
 	awsRepository, "AWS::ECS::CapacityProvider", awsEcsCluster, awsEcsService, awsTaskDefinition, awsTaskSet,
+	awsEfsAccessPoint, awsEfsFileSystem,
 	awsClassicLB, awsListener, awsLoadBalancer, "AWS::IAM::Group", awsPolicy, awsRole, awsUser, awsKey,
 	awsDbCluster, "AWS::RDS::DBClusterSnapshot", awsDbInstance, awsDbProxy, awsDbSnapshot, awsEventSub,
 	"AWS::RDS::GlobalCluster", awsAccessPoint, "AWS::S3::AccountPublicAccessBlock", awsBucket, awsMrap,
