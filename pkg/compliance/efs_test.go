@@ -163,11 +163,11 @@ func TestEfsPolicyEvidenceSaysWhichStatementDenies(t *testing.T) {
 		}
 	}
 	assert.Equal(t, map[string]string{
-		"ClientMount without TLS":                              "denied: explicit deny (file system policy/DenyWithoutTls)",
-		"ClientWrite without TLS":                              "denied: explicit deny (file system policy/DenyWithoutTls)",
-		"ClientMount without an access point":                  "denied: explicit deny (file system policy/DenyOutsideTheAccessPoint)",
-		"ClientWrite without an access point":                  "denied: explicit deny (file system policy/DenyOutsideTheAccessPoint)",
-		"ClientRootAccess through the access point":            "denied: explicit deny (file system policy/DenyRootAccess)",
+		"ClientMount without TLS":                               "denied: explicit deny (file system policy/DenyWithoutTls)",
+		"ClientWrite without TLS":                               "denied: explicit deny (file system policy/DenyWithoutTls)",
+		"ClientMount without an access point":                   "denied: explicit deny (file system policy/DenyOutsideTheAccessPoint)",
+		"ClientWrite without an access point":                   "denied: explicit deny (file system policy/DenyOutsideTheAccessPoint)",
+		"ClientRootAccess through the access point":             "denied: explicit deny (file system policy/DenyRootAccess)",
 		"ClientMount by another account or an anonymous client": "denied: no statement allows (identity policies (none) and resource policy (file system policy))",
 	}, got)
 }
