@@ -525,12 +525,13 @@ var Table = []Row{
 		call(Delete, Detectors, "guardduty:UpdateDetector").at(detectorOf)}},
 }
 
-// WorkflowType names the row of what deploy.yml does with the deploy role besides `pulumi up`: check the
-// images, push nginx, and run the release (migration) task in the stack's cluster. Deploy always includes
-// it; tests evaluate it over the plan like a resource.
+// WorkflowType names the row of what the deploy workflow (deploy-stack.yml, which deploy.yml calls) does
+// with the deploy role besides `pulumi up`: check the images, push nginx, run the release tasks in the
+// stack's cluster and check each service's revision. Deploy always includes it; tests evaluate it over the
+// plan like a resource.
 const WorkflowType = "fargate-platform:delivery:DeployWorkflow"
 
-var workflowRow = Row{Type: WorkflowType, Source: ".github/workflows/deploy.yml; " + srcPassRole, Calls: []Call{
+var workflowRow = Row{Type: WorkflowType, Source: ".github/workflows/deploy-stack.yml; " + srcPassRole, Calls: []Call{
 	call(Create, Unscoped, "ecr:GetAuthorizationToken", "ecs:DescribeTaskDefinition").at(star),
 	call(Create, StackRepositories, "ecr:DescribeImages", "ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload",
 		"ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage", "ecr:BatchGetImage",
@@ -541,6 +542,8 @@ var workflowRow = Row{Type: WorkflowType, Source: ".github/workflows/deploy.yml;
 		return []string{p.Scope.ARN("ecs", "task/"+p.Scope.Name()+"/0123456789abcdef0123456789abcdef")}
 	}),
 	call(Create, StackLogGroups, "logs:FilterLogEvents", "logs:DescribeLogStreams").at(allOf("aws:cloudwatch/logGroup:LogGroup")),
+	// After the roll: each service's primary deployment runs the revision the stack registered.
+	call(Create, StackServices, "ecs:DescribeServices").at(allOf("aws:ecs/service:Service")).with(inCluster),
 }}
 
 func init() { Table = append(Table, workflowRow) }
