@@ -15,9 +15,9 @@ const (
 	ManagedPoliciesPerRole = 10
 )
 
-// Session lengths. A deploy job may run for 120 minutes (deploy.yml timeout-minutes: a prod first deploy
-// waits for a Multi-AZ database, the cache, an image build, the migration and steady state), so its
-// session lasts as long; a preview job stops at 30 minutes. A test holds these to the workflows.
+// Session lengths. A deploy job may run for 120 minutes (deploy-stack.yml timeout-minutes: a prod first
+// deploy waits for a Multi-AZ database, the cache, an image build, the release tasks and steady state), so
+// its session lasts as long; a preview job stops at 30 minutes. A test holds these to the workflows.
 const (
 	DeploySessionSeconds  = 7200
 	PreviewSessionSeconds = 3600
