@@ -14,7 +14,7 @@ type Runner struct {
 	Source Source
 	// Service is the ServiceDimension value.
 	Service string
-	// Interval is the time between reads; the first read is at once.
+	// Interval is the time between reads; the first read is at once. Default DefaultInterval.
 	Interval time.Duration
 	// Timeout bounds one read. Default 5 s, and never more than Interval.
 	Timeout time.Duration
@@ -35,6 +35,9 @@ func (r Runner) Run(ctx context.Context) {
 	}
 	if r.Now == nil {
 		r.Now = time.Now
+	}
+	if r.Interval <= 0 {
+		r.Interval = DefaultInterval
 	}
 	if r.Timeout <= 0 {
 		r.Timeout = 5 * time.Second
