@@ -16,10 +16,10 @@ import (
 )
 
 // The deploy's own shell steps, run as GitHub runs them (bash -eo pipefail) against a fake `pulumi` and a
-// fake `aws` (testdata/fakecli), answering from a world the test describes. What the steps
+// fake `aws` (fakecli_test.go), answering from a world the test describes. What the steps
 // run and roll must come from the stack outputs alone, so the worlds use names today's stacks do not have.
 
-// fakeWorld is what the fake CLIs answer (testdata/fakecli decodes the same JSON).
+// fakeWorld is what the fake CLIs answer (fakecli_test.go).
 type fakeWorld struct {
 	// Outputs is `pulumi stack output --json`; `pulumi stack output <key>` fails for a key it lacks.
 	Outputs map[string]any `json:"outputs"`
@@ -47,6 +47,10 @@ type fakeDefinition struct {
 var fakeCLIDir string
 
 func TestMain(m *testing.M) {
+	// Called as `pulumi` or `aws` by a step under test: this binary is the fake CLI.
+	if name := filepath.Base(os.Args[0]); name == "pulumi" || name == "aws" {
+		os.Exit(fakeCLI(append([]string{name}, os.Args[1:]...)))
+	}
 	code := m.Run()
 	if fakeCLIDir != "" {
 		os.RemoveAll(fakeCLIDir)
@@ -54,18 +58,19 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// fakeCLIs builds testdata/fakecli as `pulumi` and `aws` and returns their directory.
+// fakeCLIs links this test binary as `pulumi` and `aws` (TestMain plays them) and returns their directory.
 func fakeCLIs(t *testing.T) string {
 	t.Helper()
 	if fakeCLIDir != "" {
 		return fakeCLIDir
 	}
+	self, err := os.Executable()
+	require.NoError(t, err)
 	dir, err := os.MkdirTemp("", "fakecli")
 	require.NoError(t, err)
-	build := exec.Command("go", "build", "-o", filepath.Join(dir, "pulumi"), "./testdata/fakecli")
-	out, err := build.CombinedOutput()
-	require.NoError(t, err, string(out))
-	require.NoError(t, os.Link(filepath.Join(dir, "pulumi"), filepath.Join(dir, "aws")))
+	for _, name := range []string{"pulumi", "aws"} {
+		require.NoError(t, os.Symlink(self, filepath.Join(dir, name)))
+	}
 	fakeCLIDir = dir
 	return dir
 }

@@ -1,6 +1,3 @@
-// Command fakecli plays `pulumi` or `aws` for the tests of deploy-stack.yml's shell steps
-// (bootstrap/deploy_stack_test.go): it answers from the world in $FAKE_CLI_WORLD and logs every call, one
-// line each, to $FAKE_CLI_LOG. Which tool it plays is the name it is called by.
 package main
 
 import (
@@ -8,37 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 )
 
-func main() {
-	os.Exit(fakeCLI(append([]string{filepath.Base(os.Args[0])}, os.Args[1:]...)))
-}
-
-// fakeWorld is what the fake CLIs answer (the same JSON as the test's fakeWorld).
-type fakeWorld struct {
-	// Outputs is `pulumi stack output --json`; `pulumi stack output <key>` fails for a key it lacks.
-	Outputs map[string]any `json:"outputs"`
-	// Definitions are the registered task definitions by ARN.
-	Definitions map[string]fakeDefinition `json:"definitions"`
-	// Latest is each family's latest ACTIVE revision.
-	Latest map[string]string `json:"latest"`
-	// Running is, per service name, the task definition of its PRIMARY deployment.
-	Running map[string]string `json:"running"`
-	// State is `pulumi stack export`; Config the stack's config (`pulumi config get`).
-	State  json.RawMessage   `json:"state"`
-	Config map[string]string `json:"config"`
-}
-
-// fakeDefinition is a task definition's one container and the exit code its task ends with (nil: none).
-type fakeDefinition struct {
-	Container string `json:"container"`
-	Image     string `json:"image"`
-	ExitCode  *int   `json:"exitCode"`
-	// Unplaceable makes RunTask start nothing (a failure such as RESOURCE:ENI).
-	Unplaceable bool `json:"unplaceable"`
-}
+// The fake `pulumi` and `aws` of deploy_stack_test.go: the test binary itself, called by those names
+// (TestMain dispatches), answering from the world in $FAKE_CLI_WORLD and logging every call, one line each,
+// to $FAKE_CLI_LOG.
 
 // fakeCLI plays `pulumi` or `aws` (args[0]).
 func fakeCLI(args []string) int {
