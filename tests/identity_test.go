@@ -238,6 +238,27 @@ func TestStateAndSecretsOfAStackAreItsOwn(t *testing.T) {
 		{"prod cannot decrypt dev's secrets", "prod", "kms:Decrypt", secretsKey["dev"], false},
 		{"nobody deletes state versions", "prod", "s3:DeleteObjectVersion", obj("stacks/fargate-platform/prod.json"), false},
 	}
+	// The bucket refuses an object that names another key than the state key (and takes one that names it).
+	stateKey := b.Find("aws:kms/key:Key", "fargate-platform-bootstrap-state").Outputs["arn"].(string)
+	for _, kt := range []struct {
+		name, key string
+		want      bool
+	}{
+		{"writes its checkpoint naming the state key", stateKey, true},
+		{"cannot write state under another key", "arn:aws:kms:ap-southeast-2:" + plan.Account + ":key/00000000-0000-0000-0000-000000000001", false},
+	} {
+		t.Run(kt.name, func(t *testing.T) {
+			role := deployRole(t, b, "dev")
+			ctx := map[string][]string{"s3:x-amz-server-side-encryption-aws-kms-key-id": {kt.key}}
+			for k, v := range region {
+				ctx[k] = v
+			}
+			d := iameval.Evaluate(iameval.Policies{Identity: role.policies, Resource: &bucketPolicy},
+				iameval.Request{Principal: role.arn, Action: "s3:PutObject", Resource: obj("stacks/fargate-platform/dev.json"), Context: ctx})
+			require.NoError(t, d.Err, d.String())
+			assert.Equal(t, kt.want, d.Allowed, d.String())
+		})
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			role := deployRole(t, b, tt.stack)
