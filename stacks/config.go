@@ -37,6 +37,15 @@ type Config struct {
 	Service  Service
 	Edge     Edge
 	Alarms   Alarms
+
+	// Services are the app's services (key `services`; without it, legacyServices: web, worker and
+	// migrate), by name, release tasks in run order first (stacks/services.go).
+	Services []ServiceSpec
+	// ServicesDeclared says the stack file sets `services` (the per-service keys of the default shape are
+	// then refused).
+	ServicesDeclared bool
+	// Volumes are the stack's shared volumes (key `volumes`; none), by name.
+	Volumes []VolumeSpec
 }
 
 // Environment names a kind of stack.

@@ -161,6 +161,7 @@ func (r *reader) read(project, stack string) Config {
 		GuardDuty:        r.boolean("enableGuardDuty", false),
 	}
 	c.Alarms.GuardDutyDetector = r.str("guardDutyDetector", GuardDutyCreate)
+	r.readServices(&c, d)
 	return c
 }
 

@@ -98,6 +98,7 @@ func (c Config) Validate() Errors {
 	c.Database.validate(v, prod)
 	c.Cache.validate(v, prod, c.Database.AllowSingleAzProd)
 	c.Service.validate(v, prod)
+	c.validateServices(v, prod)
 	c.Edge.validate(v)
 	c.Alarms.validate(v)
 	v.check(c.Alarms.DbFreeStorageGiB < c.Database.AllocatedStorage, "alarmDbFreeStorageGiB",
