@@ -197,17 +197,17 @@ func IsLongRunning(role string) bool {
 
 // serviceInput is one service as the stack file writes it. Pointers tell "not given" from zero.
 type serviceInput struct {
-	Role             string            `json:"role"`
-	Preset           string            `json:"preset"`
-	Image            string            `json:"image"`
-	Command          []string          `json:"command"`
-	Entrypoint       []string          `json:"entrypoint"`
-	Environment      map[string]string `json:"environment"`
-	Secrets          *[]string         `json:"secrets"`
-	Cpu              int               `json:"cpu"`
-	Memory           int               `json:"memory"`
-	Port             int               `json:"port"`
-	HealthCheck      struct {
+	Role        string            `json:"role"`
+	Preset      string            `json:"preset"`
+	Image       string            `json:"image"`
+	Command     []string          `json:"command"`
+	Entrypoint  []string          `json:"entrypoint"`
+	Environment map[string]string `json:"environment"`
+	Secrets     *[]string         `json:"secrets"`
+	Cpu         int               `json:"cpu"`
+	Memory      int               `json:"memory"`
+	Port        int               `json:"port"`
+	HealthCheck struct {
 		Path    string   `json:"path"`
 		Command []string `json:"command"`
 	} `json:"healthCheck"`
