@@ -26,6 +26,8 @@ const (
 	NatSingle   = "single"
 	NatOnePerAz = "onePerAz"
 	NatNone     = "none"
+	// NatInstance is one NAT instance on Graviton for non-prod stacks (natinstance.go).
+	NatInstance = "instance"
 )
 
 // InterfaceEndpointServices are the AWS APIs a Fargate task needs without a NAT: image pulls (ecr.api,
@@ -42,7 +44,7 @@ type Args struct {
 	Cidr string
 	// AzCount is how many AZs the subnets span. Default 2.
 	AzCount int
-	// NatStrategy is single, onePerAz or none. Default single.
+	// NatStrategy is single, onePerAz, none or instance (one NAT instance, natinstance.go). Default single.
 	NatStrategy string
 	// InterfaceEndpoints adds the InterfaceEndpointServices endpoints. Default false.
 	InterfaceEndpoints bool
@@ -87,8 +89,9 @@ func (a *Args) withDefaults() (Args, error) {
 		return out, fmt.Errorf("network: Cidr %q: want an IPv4 block from /16 to /24", out.Cidr)
 	case out.AzCount < 2 || out.AzCount > 3:
 		return out, fmt.Errorf("network: AzCount %d: want 2 or 3", out.AzCount)
-	case out.NatStrategy != NatSingle && out.NatStrategy != NatOnePerAz && out.NatStrategy != NatNone:
-		return out, fmt.Errorf("network: NatStrategy %q: want single, onePerAz or none", out.NatStrategy)
+	case out.NatStrategy != NatSingle && out.NatStrategy != NatOnePerAz && out.NatStrategy != NatNone &&
+		out.NatStrategy != NatInstance:
+		return out, fmt.Errorf("network: NatStrategy %q: want single, onePerAz, none or instance", out.NatStrategy)
 	case out.NatStrategy == NatNone && !out.InterfaceEndpoints:
 		return out, fmt.Errorf("network: NatStrategy none needs InterfaceEndpoints, or tasks cannot pull images")
 	case out.KmsKeyArn == nil || out.LogGroupPrefix == "":
@@ -194,7 +197,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 
 	// NAT gateways: one for the VPC (dev: cheap, one AZ's failure cuts egress) or one per AZ (prod).
 	var nats []*ec2.NatGateway
-	natCount := map[string]int{NatSingle: 1, NatOnePerAz: a.AzCount, NatNone: 0}[a.NatStrategy]
+	natCount := map[string]int{NatSingle: 1, NatOnePerAz: a.AzCount}[a.NatStrategy]
 	for i := 0; i < natCount; i++ {
 		eip, err := ec2.NewEip(ctx, fmt.Sprintf("%s-nat-%d", name, i), &ec2.EipArgs{
 			Domain: pulumi.String("vpc"),
@@ -214,7 +217,17 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		nats = append(nats, nat)
 	}
 
-	// Private route tables, one per AZ, each to its AZ's NAT (or the single one; none: no default route).
+	// instance: one NAT instance behind a fixed network interface in the first public subnet.
+	var natEni pulumi.IDOutput
+	if a.NatStrategy == NatInstance {
+		if natEni, err = natInstance(ctx, name, a, network.ID(), subnets["public"][0], parent,
+			pulumi.DependsOn([]pulumi.Resource{igw})); err != nil {
+			return nil, err
+		}
+	}
+
+	// Private route tables, one per AZ, each to its AZ's NAT (or the single one, or the NAT instance's
+	// interface; none: no default route).
 	var endpointRts pulumi.StringArray
 	for i := range azs {
 		rt, err := ec2.NewRouteTable(ctx, fmt.Sprintf("%s-private-%d", name, i), &ec2.RouteTableArgs{
@@ -224,12 +237,14 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		if err != nil {
 			return nil, err
 		}
-		if len(nats) > 0 {
-			if _, err := ec2.NewRoute(ctx, fmt.Sprintf("%s-private-%d-default", name, i), &ec2.RouteArgs{
-				RouteTableId:         rt.ID(),
-				DestinationCidrBlock: pulumi.String("0.0.0.0/0"),
-				NatGatewayId:         nats[i%len(nats)].ID(),
-			}, parent); err != nil {
+		if len(nats) > 0 || a.NatStrategy == NatInstance {
+			route := &ec2.RouteArgs{RouteTableId: rt.ID(), DestinationCidrBlock: pulumi.String("0.0.0.0/0")}
+			if a.NatStrategy == NatInstance {
+				route.NetworkInterfaceId = natEni
+			} else {
+				route.NatGatewayId = nats[i%len(nats)].ID()
+			}
+			if _, err := ec2.NewRoute(ctx, fmt.Sprintf("%s-private-%d-default", name, i), route, parent); err != nil {
 				return nil, err
 			}
 		}

@@ -1,6 +1,7 @@
 package network
 
 import (
+	"encoding/base64"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -37,6 +38,7 @@ func TestNatStrategyDecidesGatewaysAndDefaultRoutes(t *testing.T) {
 		{"single NAT for dev", Args{Cidr: "10.10.0.0/16", AzCount: 2, NatStrategy: NatSingle}, 1, 0},
 		{"one NAT per AZ for prod", Args{Cidr: "10.20.0.0/16", AzCount: 3, NatStrategy: NatOnePerAz, InterfaceEndpoints: true}, 3, 7},
 		{"no NAT behind endpoints", Args{Cidr: "10.30.0.0/20", AzCount: 2, NatStrategy: NatNone, InterfaceEndpoints: true}, 0, 7},
+		{"a NAT instance, no gateway", Args{Cidr: "10.10.0.0/16", AzCount: 2, NatStrategy: NatInstance}, 0, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -46,12 +48,12 @@ func TestNatStrategyDecidesGatewaysAndDefaultRoutes(t *testing.T) {
 
 			defaults := 0
 			for _, r := range rec.ByType("aws:ec2/route:Route") {
-				if r.Str("natGatewayId") != "" {
+				if r.Str("natGatewayId") != "" || r.Str("networkInterfaceId") != "" {
 					defaults++
 				}
 			}
 			wantPrivateDefaults := tt.give.AzCount
-			if tt.wantNats == 0 {
+			if tt.give.NatStrategy == NatNone {
 				wantPrivateDefaults = 0
 			}
 			assert.Equal(t, wantPrivateDefaults, defaults, "private default routes through NAT")
@@ -175,5 +177,116 @@ func TestRejectsArgsItCannotBuild(t *testing.T) {
 			require.Error(t, err)
 			assert.Empty(t, rec.Resources())
 		})
+	}
+}
+
+// natInstancePlan plans a dev-shaped network with the NAT instance.
+func natInstancePlan(t *testing.T) *plan.Recorder {
+	t.Helper()
+	return run(t, Args{Cidr: "10.10.0.0/16", AzCount: 2, NatStrategy: NatInstance})
+}
+
+func TestNatInstanceReplacesTheGatewaysAndEveryPrivateRouteTargetsItsInterface(t *testing.T) {
+	rec := natInstancePlan(t)
+	assert.Empty(t, rec.ByType("aws:ec2/natGateway:NatGateway"))
+	enis := rec.ByType("aws:ec2/networkInterface:NetworkInterface")
+	require.Len(t, enis, 1)
+	eniId := enis[0].ID
+	require.NotEmpty(t, eniId)
+	assert.Equal(t, false, enis[0].In("sourceDestCheck"), "a NAT forwards packets that are not its own")
+	assert.Equal(t, rec.Find("aws:ec2/subnet:Subnet", "net-public-0").ID, enis[0].Str("subnetId"))
+
+	var targets []string
+	for _, r := range rec.ByType("aws:ec2/route:Route") {
+		if r.Name == "net-public-default" {
+			continue
+		}
+		assert.Empty(t, r.Str("natGatewayId"), r.Name)
+		targets = append(targets, r.Str("networkInterfaceId"))
+	}
+	assert.Equal(t, []string{eniId, eniId}, targets, "one default route per private route table, to the interface")
+
+	assoc := rec.ByType("aws:ec2/eipAssociation:EipAssociation")
+	require.Len(t, assoc, 1)
+	assert.Equal(t, eniId, assoc[0].Str("networkInterfaceId"))
+	assert.Equal(t, rec.Find("aws:ec2/eip:Eip", "net-nat-instance").ID, assoc[0].Str("allocationId"))
+}
+
+func TestNatInstanceIsOneGravitonInstanceInAGroupOfOne(t *testing.T) {
+	rec := natInstancePlan(t)
+	groups := rec.ByType("aws:autoscaling/group:Group")
+	require.Len(t, groups, 1)
+	g := groups[0]
+	for _, k := range []string{"minSize", "maxSize", "desiredCapacity"} {
+		assert.Equal(t, float64(1), g.In(k), k)
+	}
+	assert.Equal(t, float64(NatInstanceLifetimeSeconds), g.In("maxInstanceLifetime"))
+	assert.Equal(t, []any{rec.Find("aws:ec2/subnet:Subnet", "net-public-0").ID}, g.In("vpcZoneIdentifiers"))
+
+	lts := rec.ByType("aws:ec2/launchTemplate:LaunchTemplate")
+	require.Len(t, lts, 1)
+	lt := lts[0]
+	assert.Equal(t, lt.ID, g.Str("launchTemplate.id"))
+	assert.Equal(t, "1", g.Str("launchTemplate.version"))
+	assert.Equal(t, "t4g.nano", lt.Str("instanceType"))
+	assert.Equal(t, "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64", lt.Str("imageId"))
+	assert.Nil(t, lt.In("iamInstanceProfile"), "the instance needs no AWS API rights")
+	assert.Nil(t, lt.In("keyName"))
+}
+
+func TestNatInstanceRequiresIMDSv2AndEncryptsItsVolume(t *testing.T) {
+	lt := natInstancePlan(t).ByType("aws:ec2/launchTemplate:LaunchTemplate")[0]
+	assert.Equal(t, "required", lt.Str("metadataOptions.httpTokens"))
+	assert.Equal(t, float64(1), lt.In("metadataOptions.httpPutResponseHopLimit"))
+	bdm := lt.In("blockDeviceMappings").([]any)
+	require.Len(t, bdm, 1)
+	ebs := bdm[0].(map[string]any)["ebs"].(map[string]any)
+	assert.Equal(t, "true", ebs["encrypted"])
+
+	nics := lt.In("networkInterfaces").([]any)
+	require.Len(t, nics, 1)
+	nic := nics[0].(map[string]any)
+	assert.Equal(t, float64(0), nic["deviceIndex"])
+	assert.Equal(t, "false", nic["deleteOnTermination"], "the interface outlives each instance")
+	assert.Nil(t, nic["associatePublicIpAddress"])
+}
+
+func TestNatInstanceSecurityGroupAdmitsTheVpcAndLeavesOnHTTPS(t *testing.T) {
+	rec := natInstancePlan(t)
+	sg := rec.Find("aws:ec2/securityGroup:SecurityGroup", "net-nat-instance")
+	require.NotNil(t, sg)
+	assert.Equal(t, []any{sg.ID}, rec.ByType("aws:ec2/networkInterface:NetworkInterface")[0].In("securityGroups"))
+
+	type rule struct {
+		cidr       string
+		from, to   float64
+		proto, dir string
+	}
+	var got []rule
+	for dir, typ := range map[string]string{"in": "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+		"out": "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"} {
+		for _, r := range rec.ByType(typ) {
+			if r.Str("securityGroupId") == sg.ID {
+				got = append(got, rule{r.Str("cidrIpv4"), r.In("fromPort").(float64), r.In("toPort").(float64), r.Str("ipProtocol"), dir})
+			}
+		}
+	}
+	assert.ElementsMatch(t, []rule{{"10.10.0.0/16", 443, 443, "tcp", "in"}, {"0.0.0.0/0", 443, 443, "tcp", "out"}}, got)
+}
+
+func TestNatInstanceUserDataForwardsAndMasqueradesOnlyTheVpc(t *testing.T) {
+	lt := natInstancePlan(t).ByType("aws:ec2/launchTemplate:LaunchTemplate")[0]
+	raw, err := base64.StdEncoding.DecodeString(lt.Str("userData"))
+	require.NoError(t, err)
+	script := string(raw)
+	for _, want := range []string{
+		"net.ipv4.ip_forward = 1",
+		"iptables -P FORWARD DROP",
+		"iptables -A FORWARD -s 10.10.0.0/16 ! -d 10.10.0.0/16 -j ACCEPT",
+		"iptables -t nat -A POSTROUTING -s 10.10.0.0/16 ! -d 10.10.0.0/16 -j MASQUERADE",
+		"systemctl enable --now iptables",
+		"dnf -y upgrade --security",
+	} {
+		assert.Contains(t, script, want)
 	}
 }

@@ -54,6 +54,20 @@ func (r *Recorder) outputs(typ, name, urn string, in resource.PropertyMap, custo
 		id = "eipalloc-" + hexID(urn, 17)
 		set["allocationId"] = id
 		set["publicIp"] = fmt.Sprintf("13.%d.%d.%d", 200+int(hexID(urn, 2)[0])%50, int(hexID(urn, 2)[1]), 10)
+	case "aws:ec2/networkInterface:NetworkInterface":
+		id = "eni-" + hexID(urn, 17)
+		set["arn"] = arn("ec2", "network-interface/"+id)
+		set["privateIp"] = "10.0.0.10"
+	case "aws:ec2/eipAssociation:EipAssociation":
+		id = "eipassoc-" + hexID(urn, 17)
+	case "aws:ec2/launchTemplate:LaunchTemplate":
+		id = "lt-" + hexID(urn, 17)
+		set["arn"] = arn("ec2", "launch-template/"+id)
+		set["latestVersion"] = 1
+		set["defaultVersion"] = 1
+	case "aws:autoscaling/group:Group":
+		id = physical
+		set["arn"] = arn("autoscaling", "autoScalingGroup:"+uuid(urn)+":autoScalingGroupName/"+physical)
 	case "aws:ec2/route:Route":
 		id = "r-" + inputString(in, "routeTableId") + "1080289494"
 	case "aws:ec2/routeTableAssociation:RouteTableAssociation":
