@@ -5,7 +5,8 @@
 // Authenticated Origin Pulls (Cloudflare presents a client certificate the ALB verifies).
 //
 // Request path: browser → Cloudflare (TLS, WAF, cache) → ALB :443 (TLS again, Full (Strict)) → nginx :8080
-// in the web task → Rails.
+// in the web task → Rails. Routes add more web services on listener rules (host and/or path, e.g. /cable),
+// each with its own target group; the listener's default action stays the main web service's.
 package edge
 
 import (
@@ -51,8 +52,8 @@ type Args struct {
 	VpcId pulumi.StringInput
 	// PublicSubnetIds are where the ALB's nodes live (two or more AZs). Required.
 	PublicSubnetIds pulumi.StringArrayInput
-	// ServiceSecurityGroupId is the ECS tasks' group; the edge adds its one ingress rule (ContainerPort from
-	// the ALB). Required.
+	// ServiceSecurityGroupId is the ECS tasks' group; the edge adds its ingress rules (ContainerPort from
+	// the ALB, and each other port of Routes once). Required.
 	ServiceSecurityGroupId pulumi.StringInput
 	// ContainerPort is nginx's port in the web task. Default 8080 (a non-root nginx cannot bind 80).
 	ContainerPort int
@@ -90,6 +91,10 @@ type Args struct {
 	ForceDestroy bool
 	// Protect protects the access-log bucket. Default false (main passes true in prod).
 	Protect bool
+	// Routes are more web services behind the HTTPS listener, each with its own target group and a listener
+	// rule matching its hosts and/or paths (see Route). Default none: the listener forwards everything to the
+	// main web service's target group, as it always has.
+	Routes []Route
 }
 
 // Edge is the component.
@@ -113,6 +118,16 @@ type Edge struct {
 	AlbSecurityGroupId  pulumi.StringOutput `pulumi:"albSecurityGroupId"`
 	HttpsListenerArn    pulumi.StringOutput `pulumi:"httpsListenerArn"`
 	AccessLogBucketName pulumi.StringOutput `pulumi:"accessLogBucketName"`
+
+	// RouteTargetGroupArns are the routes' target group ARNs by route Name; each resolves only once its
+	// listener rule exists (ECS refuses a target group that no load balancer uses). Registered as the
+	// output routeTargetGroupArns when there are routes.
+	RouteTargetGroupArns map[string]pulumi.StringOutput
+	// RouteTargetGroupArnSuffix are the routes' TargetGroup dimensions of CloudWatch metrics, by route Name.
+	RouteTargetGroupArnSuffix map[string]pulumi.StringOutput
+	// RouteAlbResourceLabels are "<alb arn suffix>/<target group arn suffix>" by route Name, the
+	// ResourceLabel of a route's ALBRequestCountPerTarget target tracking.
+	RouteAlbResourceLabels map[string]pulumi.StringOutput
 }
 
 var (
@@ -157,6 +172,11 @@ func (a *Args) withDefaults(name string) (Args, error) {
 	case out.AccessLogRetentionDays < 1:
 		return out, fmt.Errorf("edge: AccessLogRetentionDays %d: want 1 or more", out.AccessLogRetentionDays)
 	}
+	routes, err := routesWithDefaults(out.Routes, out.HealthCheckPath)
+	if err != nil {
+		return out, err
+	}
+	out.Routes = routes
 	return out, nil
 }
 
@@ -224,26 +244,9 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	// and refuses (does not truncate) more than 32 characters, so its logical name is the component's (at
 	// most 24). It was "<name>-web", 33 characters for fargate-platform-prod; the alias keeps a deployed
 	// group.
-	tg, err := lb.NewTargetGroup(ctx, name, &lb.TargetGroupArgs{
-		Port:                pulumi.Int(a.ContainerPort),
-		Protocol:            pulumi.String("HTTP"),
-		ProtocolVersion:     pulumi.String("HTTP1"),
-		TargetType:          pulumi.String("ip"),
-		VpcId:               a.VpcId,
-		DeregistrationDelay: pulumi.Int(30),
-		HealthCheck: &lb.TargetGroupHealthCheckArgs{
-			Enabled:            pulumi.Bool(true),
-			Path:               pulumi.String(a.HealthCheckPath),
-			Protocol:           pulumi.String("HTTP"),
-			Port:               pulumi.String("traffic-port"),
-			Matcher:            pulumi.String("200"),
-			Interval:           pulumi.Int(15),
-			Timeout:            pulumi.Int(5),
-			HealthyThreshold:   pulumi.Int(2),
-			UnhealthyThreshold: pulumi.Int(3),
-		},
-		Tags: pulumi.StringMap{"Name": pulumi.String(name + "-web")},
-	}, parent, pulumi.Aliases([]pulumi.Alias{{Name: pulumi.String(name + "-web")}}))
+	tg, err := lb.NewTargetGroup(ctx, name, targetGroupArgs(a, a.ContainerPort, a.HealthCheckPath,
+		pulumi.StringMap{"Name": pulumi.String(name + "-web")}),
+		parent, pulumi.Aliases([]pulumi.Alias{{Name: pulumi.String(name + "-web")}}))
 	if err != nil {
 		return nil, err
 	}
@@ -319,6 +322,11 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, err
 	}
 
+	// The other web services, each on a rule of the HTTPS listener; the default action stays the main one's.
+	if err := routes(ctx, name, a, e, alb, https, parent); err != nil {
+		return nil, err
+	}
+
 	e.Url = pulumi.String("https://" + a.Domain).ToStringOutput()
 	e.AlbDnsName = alb.DnsName
 	e.AlbArn = alb.Arn
@@ -329,16 +337,24 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	e.AlbSecurityGroupId = albSg.ID().ToStringOutput()
 	e.HttpsListenerArn = https.Arn
 	e.AccessLogBucketName = logs.bucket.Bucket
-	return e, ctx.RegisterResourceOutputs(e, pulumi.Map{
+	outputs := pulumi.Map{
 		"url": e.Url, "albDnsName": e.AlbDnsName, "albArn": e.AlbArn, "albArnSuffix": e.AlbArnSuffix,
 		"targetGroupArn": e.TargetGroupArn, "targetGroupArnSuffix": e.TargetGroupArnSuffix,
 		"albResourceLabel": e.AlbResourceLabel, "albSecurityGroupId": e.AlbSecurityGroupId,
 		"httpsListenerArn": e.HttpsListenerArn, "accessLogBucketName": e.AccessLogBucketName,
-	})
+	}
+	// Only with routes, so a stack without them registers what it always did.
+	if len(a.Routes) > 0 {
+		for k, v := range routeOutputs(e) {
+			outputs[k] = v
+		}
+	}
+	return e, ctx.RegisterResourceOutputs(e, outputs)
 }
 
 // securityGroups creates the ALB's group, admits 443 from Cloudflare (or the world), lets the ALB
-// reach only the tasks' port, and opens that port on the service group to the ALB alone.
+// reach only the tasks' web ports (ContainerPort and the routes'), and opens those on the service group to
+// the ALB alone.
 func securityGroups(ctx *pulumi.Context, name string, a Args, parent pulumi.ResourceOrInvokeOption) (*ec2.SecurityGroup, error) {
 	// The ALB's own group; rules are separate resources, and the provider strips AWS's default allow-all egress.
 	sg, err := ec2.NewSecurityGroup(ctx, name+"-alb", &ec2.SecurityGroupArgs{
@@ -403,6 +419,30 @@ func securityGroups(ctx *pulumi.Context, name string, a Args, parent pulumi.Reso
 		Description:               pulumi.String(fmt.Sprintf("nginx :%d from the ALB of %s", a.ContainerPort, name)),
 	}, parent); err != nil {
 		return nil, err
+	}
+	// The routes' ports, each once: the ALB reaches them, the tasks admit them from the ALB alone. Named by
+	// port, so routes sharing a port share the pair and renaming a route moves no rule.
+	for _, port := range extraPorts(a) {
+		if _, err := vpc.NewSecurityGroupEgressRule(ctx, fmt.Sprintf("%s-alb-to-web-%d", name, port), &vpc.SecurityGroupEgressRuleArgs{
+			SecurityGroupId:           sg.ID(),
+			IpProtocol:                pulumi.String("tcp"),
+			FromPort:                  pulumi.Int(port),
+			ToPort:                    pulumi.Int(port),
+			ReferencedSecurityGroupId: a.ServiceSecurityGroupId,
+			Description:               pulumi.String(fmt.Sprintf("routed web services :%d in the tasks", port)),
+		}, parent); err != nil {
+			return nil, err
+		}
+		if _, err := vpc.NewSecurityGroupIngressRule(ctx, fmt.Sprintf("%s-web-from-alb-%d", name, port), &vpc.SecurityGroupIngressRuleArgs{
+			SecurityGroupId:           a.ServiceSecurityGroupId,
+			IpProtocol:                pulumi.String("tcp"),
+			FromPort:                  pulumi.Int(port),
+			ToPort:                    pulumi.Int(port),
+			ReferencedSecurityGroupId: sg.ID(),
+			Description:               pulumi.String(fmt.Sprintf("routed web services :%d from the ALB of %s", port, name)),
+		}, parent); err != nil {
+			return nil, err
+		}
 	}
 	return sg, nil
 }
