@@ -200,6 +200,15 @@ func (r *Recorder) outputs(typ, name, urn string, in resource.PropertyMap, custo
 		}
 		set["arn"] = arn("elasticloadbalancing", "listener/"+lb+"/"+hexID(urn+"l", 16))
 		id = set["arn"].(string)
+	case "aws:lb/listenerRule:ListenerRule":
+		// listener-rule/app/<load balancer name>/<load balancer id>/<listener id>/<rule id>.
+		l := inputString(in, "listenerArn")
+		if _, rest, ok := strings.Cut(l, ":listener/"); ok {
+			set["arn"] = arn("elasticloadbalancing", "listener-rule/"+rest+"/"+hexID(urn, 16))
+		} else {
+			set["arn"] = arn("elasticloadbalancing", "listener-rule/app/"+name+"/"+hexID(urn, 16)+"/"+hexID(urn+"l", 16)+"/"+hexID(urn+"r", 16))
+		}
+		id = set["arn"].(string)
 	case "aws:lb/trustStore:TrustStore":
 		set["arn"] = arn("elasticloadbalancing", "truststore/"+physical+"/"+hexID(urn, 16))
 		id = set["arn"].(string)
