@@ -26,6 +26,9 @@ type Args struct {
 	AppRepositoryName string
 	// NginxRepositoryName is the nginx image's repository ("<project>-<stack>/nginx"). Required.
 	NginxRepositoryName string
+	// QueueLatencyRepositoryName is the queue-latency sidecar's repository (queuelatency/Dockerfile),
+	// for a stack with a worker that scales on queue latency. Default "": none.
+	QueueLatencyRepositoryName string
 	// KmsKeyArn encrypts the images. Required.
 	KmsKeyArn pulumi.StringInput
 	// KeepTaggedImages is how many tagged images each repository keeps: 1 to 1000. Default 30.
@@ -51,7 +54,10 @@ type Registry struct {
 	AppRepositoryArn   pulumi.StringOutput `pulumi:"appRepositoryArn"`
 	NginxRepositoryUrl pulumi.StringOutput `pulumi:"nginxRepositoryUrl"`
 	NginxRepositoryArn pulumi.StringOutput `pulumi:"nginxRepositoryArn"`
-	// RepositoryArns are both repositories' ARNs (app, nginx), for the roles that pull or push.
+	// QueueLatencyRepositoryUrl is the sidecar's repository, when there is one.
+	QueueLatencyRepositoryUrl pulumi.StringOutput `pulumi:"queueLatencyRepositoryUrl"`
+	// RepositoryArns are the repositories' ARNs (app, nginx, then the sidecar's), for the roles that pull
+	// or push.
 	RepositoryArns pulumi.StringArrayOutput `pulumi:"repositoryArns"`
 }
 
@@ -129,7 +135,14 @@ func (a *Args) withDefaults() (Args, error) {
 	if out.UntaggedExpiryDays == 0 {
 		out.UntaggedExpiryDays = 7
 	}
-	for _, f := range [][2]string{{"AppRepositoryName", out.AppRepositoryName}, {"NginxRepositoryName", out.NginxRepositoryName}} {
+	names := [][2]string{{"AppRepositoryName", out.AppRepositoryName}, {"NginxRepositoryName", out.NginxRepositoryName}}
+	if out.QueueLatencyRepositoryName != "" {
+		names = append(names, [2]string{"QueueLatencyRepositoryName", out.QueueLatencyRepositoryName})
+		if out.QueueLatencyRepositoryName == out.AppRepositoryName || out.QueueLatencyRepositoryName == out.NginxRepositoryName {
+			return out, fmt.Errorf("registry: QueueLatencyRepositoryName %q is another repository's name: want its own", out.QueueLatencyRepositoryName)
+		}
+	}
+	for _, f := range names {
 		if !repoNameRe.MatchString(f[1]) || len(f[1]) < 2 || len(f[1]) > 256 {
 			return out, fmt.Errorf("registry: %s %q: want an ECR repository name, 2 to 256 of lowercase letters, digits, ., _, - and /", f[0], f[1])
 		}
@@ -193,12 +206,22 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	r.AppRepositoryArn = app.Arn
 	r.NginxRepositoryUrl = nginx.RepositoryUrl
 	r.NginxRepositoryArn = nginx.Arn
-	r.RepositoryArns = pulumi.StringArray{app.Arn, nginx.Arn}.ToStringArrayOutput()
-	return r, ctx.RegisterResourceOutputs(r, pulumi.Map{
-		"appRepositoryUrl": r.AppRepositoryUrl, "appRepositoryArn": r.AppRepositoryArn,
-		"nginxRepositoryUrl": r.NginxRepositoryUrl, "nginxRepositoryArn": r.NginxRepositoryArn,
-		"repositoryArns": r.RepositoryArns,
-	})
+	arns := pulumi.StringArray{app.Arn, nginx.Arn}
+	outputs := pulumi.Map{}
+	if a.QueueLatencyRepositoryName != "" {
+		ql, err := repository(ctx, name+"-queue-latency", a.QueueLatencyRepositoryName, a, pullPolicy, parent)
+		if err != nil {
+			return nil, err
+		}
+		r.QueueLatencyRepositoryUrl = ql.RepositoryUrl
+		arns = append(arns, ql.Arn)
+		outputs["queueLatencyRepositoryUrl"] = ql.RepositoryUrl
+	}
+	r.RepositoryArns = arns.ToStringArrayOutput()
+	outputs["repositoryArns"] = r.RepositoryArns
+	outputs["appRepositoryUrl"], outputs["appRepositoryArn"] = r.AppRepositoryUrl, r.AppRepositoryArn
+	outputs["nginxRepositoryUrl"], outputs["nginxRepositoryArn"] = r.NginxRepositoryUrl, r.NginxRepositoryArn
+	return r, ctx.RegisterResourceOutputs(r, outputs)
 }
 
 // repository creates one repository with its lifecycle policy and, when other accounts pull, its policy.

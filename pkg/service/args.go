@@ -117,6 +117,22 @@ type Args struct {
 	AppUser string
 	// AppWritablePaths are the app containers' writable task-storage mounts. Default ["/rails/tmp"].
 	AppWritablePaths []string
+
+	// Services are the tier's services (spec.go). Default none: the default shape, web (nginx + Rails),
+	// worker (Sidekiq) and migrate (release), from the fields above (Web, Worker, the commands, the Rails
+	// settings, TargetGroupArn); with Services set, those per-service fields only supply defaults.
+	Services []Spec
+	// VpcId is where internal services' security groups live. Required when a service is internal.
+	VpcId pulumi.StringInput
+	// QueueLatencyImage is the queue-latency sidecar's image ("<repositoryUrl>:<tag>"), its repository among
+	// RepositoryArns. Required when a worker scales on queue latency.
+	QueueLatencyImage pulumi.StringInput
+	// VolumesReady are what a task that mounts a volume waits for (volumes.Volumes.Ready). Default none.
+	VolumesReady []pulumi.Resource
+
+	// name is the component's name, and specs the services with their defaults: set by New.
+	name  string
+	specs []Spec
 }
 
 // TaskArgs sizes one service: task CPU units and MiB, and the desired, minimum and maximum task counts.
@@ -212,7 +228,22 @@ func (a *Args) withDefaults() (Args, error) {
 	if len(out.AppWritablePaths) == 0 {
 		out.AppWritablePaths = []string{"/rails/tmp"}
 	}
-	return out, out.validate()
+	if err := out.validate(); err != nil {
+		return out, err
+	}
+	if len(out.Services) == 0 {
+		out.specs = legacySpecs(out)
+	} else {
+		for _, s := range out.Services {
+			out.specs = append(out.specs, specDefaults(s, out))
+		}
+	}
+	for _, s := range out.specs {
+		if s.Role == RoleInternal && out.VpcId == nil {
+			return out, fmt.Errorf("service: VpcId is required with an internal service (%s): its security group lives in the VPC", s.Name)
+		}
+	}
+	return out, validateSpecs(out.specs, out)
 }
 
 func (a *Args) validate() error {

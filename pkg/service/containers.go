@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -48,6 +49,7 @@ type ContainerDefinition struct {
 	Name                   string            `json:"name"`
 	Image                  string            `json:"image"`
 	Essential              bool              `json:"essential"`
+	EntryPoint             []string          `json:"entryPoint,omitempty"`
 	Command                []string          `json:"command,omitempty"`
 	User                   string            `json:"user,omitempty"`
 	Cpu                    int               `json:"cpu,omitempty"`
@@ -62,12 +64,17 @@ type ContainerDefinition struct {
 	Privileged             bool              `json:"privileged"`
 	LinuxParameters        *LinuxParameters  `json:"linuxParameters,omitempty"`
 	MountPoints            []MountPoint      `json:"mountPoints,omitempty"`
+	// StopTimeout is written only when it is not ECS's own 30 seconds.
+	StopTimeout int `json:"stopTimeout,omitempty"`
 }
 
 // PortMapping is a container port (awsvpc: host port equals container port).
 type PortMapping struct {
+	// Name and AppProtocol are what Service Connect needs of an internal service's port.
+	Name          string `json:"name,omitempty"`
 	ContainerPort int    `json:"containerPort"`
 	Protocol      string `json:"protocol"`
+	AppProtocol   string `json:"appProtocol,omitempty"`
 }
 
 // KeyValue is a plain environment variable.
@@ -121,71 +128,140 @@ type values struct {
 	appImage   string
 	nginxImage string
 	vpcCidr    string
-	env        []KeyValue // Args.Environment, resolved
-	secrets    []SecretRef
+	env        []KeyValue  // Args.Environment, resolved
+	secrets    []SecretRef // the ones the service receives
+	// sidecarImage is the queue-latency sidecar's, for a worker that scales on it.
+	sidecarImage string
 }
 
 // logGroupName is a task's log group.
 func logGroupName(prefix, task string) string { return prefix + "/ecs/" + task }
 
-// taskContainers lays out one task's containers. It is pure: New calls it once with empty values to
-// derive the task's volumes, and again inside an apply with the resolved values for the JSON.
-func taskContainers(task string, a Args, v values) []ContainerDefinition {
-	appEnv := append([]KeyValue{{Name: "RAILS_ENV", Value: a.RailsEnv}, {Name: "RAILS_LOG_TO_STDOUT", Value: "1"}},
-		v.env...)
-	app := func(name string, command []string, cpu, memory int) ContainerDefinition {
-		return hardened(ContainerDefinition{
-			Name:        name,
-			Image:       v.appImage,
-			Essential:   true,
-			Command:     command,
-			User:        a.AppUser,
-			Cpu:         cpu,
-			Memory:      memory,
-			Environment: appEnv,
-			Secrets:     v.secrets,
-		}, task, a, v, a.AppWritablePaths)
+// taskContainers lays out one service's containers (the queue-latency sidecar aside: see
+// containerDefinitions). It is pure: New calls it once with empty values to derive the task's volumes, and
+// again inside an apply with the resolved values for the JSON.
+func taskContainers(spec Spec, a Args, v values) []ContainerDefinition {
+	var appEnv []KeyValue
+	if spec.Rails {
+		appEnv = []KeyValue{{Name: "RAILS_ENV", Value: a.RailsEnv}, {Name: "RAILS_LOG_TO_STDOUT", Value: "1"}}
 	}
-	switch task {
-	case taskWeb:
-		rails := app(RailsContainer, a.WebCommand, a.Web.Cpu-a.NginxCpu, a.Web.Memory-a.NginxMemory)
-		rails.PortMappings = []PortMapping{{ContainerPort: RailsPort, Protocol: "tcp"}}
-		rails.HealthCheck = &HealthCheck{
-			Command:  []string{"CMD-SHELL", fmt.Sprintf("curl -fsS -o /dev/null http://localhost:%d%s || exit 1", RailsPort, a.HealthCheckPath)},
+	appEnv = append(append(appEnv, v.env...), spec.Environment...)
+	cpu, memory := spec.Cpu, spec.Memory
+	if spec.Nginx {
+		cpu, memory = cpu-spec.NginxCpu, memory-spec.NginxMemory
+	}
+	if q := spec.QueueLatency; q != nil {
+		qd, _ := q.WithDefaults() // validated in withDefaults
+		cpu, memory = cpu-qd.Cpu, memory-qd.Memory
+	}
+	image := v.appImage
+	app := hardened(ContainerDefinition{
+		Name:        spec.Container,
+		Image:       image,
+		Essential:   true,
+		EntryPoint:  spec.Entrypoint,
+		Command:     spec.Command,
+		User:        spec.User,
+		Cpu:         cpu,
+		Memory:      memory,
+		Environment: appEnv,
+		Secrets:     v.secrets,
+	}, spec.Name, a, v, spec.WritablePaths)
+	if spec.StopTimeout != 0 && spec.StopTimeout != 30 {
+		app.StopTimeout = spec.StopTimeout
+	}
+	for _, m := range spec.Mounts {
+		app.MountPoints = append(app.MountPoints, MountPoint{SourceVolume: m.Volume, ContainerPath: m.Path, ReadOnly: m.ReadOnly})
+	}
+	if spec.Role == RoleWeb || spec.Role == RoleInternal {
+		pm := PortMapping{ContainerPort: spec.Port, Protocol: "tcp"}
+		if spec.Role == RoleInternal {
+			pm.Name, pm.AppProtocol = spec.Name, "http"
+		}
+		app.PortMappings = []PortMapping{pm}
+	}
+	switch {
+	case len(spec.HealthCheckCommand) > 0:
+		app.HealthCheck = &HealthCheck{Command: spec.HealthCheckCommand, Interval: 15, Timeout: 5, Retries: 3, StartPeriod: 60}
+	case spec.HealthCheckPath != "" && (spec.Role == RoleWeb || spec.Role == RoleInternal):
+		app.HealthCheck = &HealthCheck{
+			Command:  []string{"CMD-SHELL", fmt.Sprintf("curl -fsS -o /dev/null http://localhost:%d%s || exit 1", spec.Port, spec.HealthCheckPath)},
 			Interval: 15, Timeout: 5, Retries: 3, StartPeriod: 60,
 		}
-		nginx := hardened(ContainerDefinition{
-			Name:         NginxContainer,
-			Image:        v.nginxImage,
-			Essential:    true,
-			User:         NginxUser,
-			Cpu:          a.NginxCpu,
-			Memory:       a.NginxMemory,
-			PortMappings: []PortMapping{{ContainerPort: NginxPort, Protocol: "tcp"}},
-			Environment: []KeyValue{
-				{Name: "BACKEND_HOST", Value: "localhost"},
-				{Name: "BACKEND_PORT", Value: fmt.Sprint(RailsPort)},
-				{Name: "NGINX_PORT", Value: fmt.Sprint(NginxPort)},
-				{Name: "REAL_IP_FROM", Value: v.vpcCidr},
-				{Name: "REAL_IP_HEADER", Value: a.RealIpHeader},
-				{Name: "CLIENT_MAX_BODY_SIZE", Value: a.ClientMaxBodySize},
-				{Name: "HEALTH_CHECK_PATH", Value: a.HealthCheckPath},
-			},
-			// nginx is checked through itself to Rails: healthy means the path the load balancer uses works.
-			HealthCheck: &HealthCheck{
-				Command:  []string{"CMD-SHELL", fmt.Sprintf("curl -fsS -o /dev/null http://localhost:%d%s || exit 1", NginxPort, a.HealthCheckPath)},
-				Interval: 15, Timeout: 5, Retries: 3, StartPeriod: 15,
-			},
-			// nginx starts once Rails answers, so the target group never sees a 502 from a booting task.
-			DependsOn: []Dependency{{ContainerName: RailsContainer, Condition: "HEALTHY"}},
-		}, task, a, v, NginxWritablePaths)
-		return []ContainerDefinition{nginx, rails}
-	case taskWorker:
-		return []ContainerDefinition{app(WorkerContainer, a.WorkerCommand, a.Worker.Cpu, a.Worker.Memory)}
-	case taskMigrate:
-		return []ContainerDefinition{app(MigrateContainer, a.MigrateCommand, a.Worker.Cpu, a.Worker.Memory)}
 	}
-	panic("service: unknown task " + task)
+	if !spec.Nginx {
+		return []ContainerDefinition{app}
+	}
+	nginx := hardened(ContainerDefinition{
+		Name:         NginxContainer,
+		Image:        v.nginxImage,
+		Essential:    true,
+		User:         NginxUser,
+		Cpu:          spec.NginxCpu,
+		Memory:       spec.NginxMemory,
+		PortMappings: []PortMapping{{ContainerPort: NginxPort, Protocol: "tcp"}},
+		Environment: []KeyValue{
+			{Name: "BACKEND_HOST", Value: "localhost"},
+			{Name: "BACKEND_PORT", Value: fmt.Sprint(spec.Port)},
+			{Name: "NGINX_PORT", Value: fmt.Sprint(NginxPort)},
+			{Name: "REAL_IP_FROM", Value: v.vpcCidr},
+			{Name: "REAL_IP_HEADER", Value: a.RealIpHeader},
+			{Name: "CLIENT_MAX_BODY_SIZE", Value: a.ClientMaxBodySize},
+			{Name: "HEALTH_CHECK_PATH", Value: spec.HealthCheckPath},
+		},
+		// nginx is checked through itself to the app: healthy means the path the load balancer uses works.
+		HealthCheck: &HealthCheck{
+			Command:  []string{"CMD-SHELL", fmt.Sprintf("curl -fsS -o /dev/null http://localhost:%d%s || exit 1", NginxPort, spec.HealthCheckPath)},
+			Interval: 15, Timeout: 5, Retries: 3, StartPeriod: 15,
+		},
+		// nginx starts once the app answers, so the target group never sees a 502 from a booting task.
+		DependsOn: []Dependency{{ContainerName: spec.Container, Condition: "HEALTHY"}},
+	}, spec.Name, a, v, NginxWritablePaths)
+	return []ContainerDefinition{nginx, app}
+}
+
+// queueLatencySidecarFor is a worker's queue-latency sidecar, with the job system's variables and
+// nothing else of the app's.
+func queueLatencySidecarFor(spec Spec, a Args, v values) (ContainerDefinition, error) {
+	q, err := spec.QueueLatency.WithDefaults()
+	if err != nil {
+		return ContainerDefinition{}, err
+	}
+	envs, secrets := QueueLatencyVariables(q.JobSystem)
+	qv := QueueLatencyValues{Image: v.sidecarImage, Region: v.region,
+		LogGroup: logGroupName(a.LogGroupPrefix, spec.Name), StreamPrefix: spec.Name}
+	for _, e := range v.env {
+		if slices.Contains(envs, e.Name) {
+			qv.Environment = append(qv.Environment, e)
+		}
+	}
+	for _, s := range v.secrets {
+		if slices.Contains(secrets, s.Name) {
+			qv.Secrets = append(qv.Secrets, s)
+		}
+	}
+	return QueueLatencySidecar(q, qv)
+}
+
+// taskVolumes are the task-storage volumes of a service's containers: not its shared volumes, which are
+// EFS, and with the sidecar's when it has one.
+func taskVolumes(spec Spec, a Args) []string {
+	shared := map[string]bool{}
+	for _, m := range spec.Mounts {
+		shared[m.Volume] = true
+	}
+	var out []string
+	for _, v := range volumesOf(taskContainers(spec, a, values{})) {
+		if !shared[v] {
+			out = append(out, v)
+		}
+	}
+	if spec.QueueLatency != nil {
+		for _, p := range ExecAgentPaths {
+			out = append(out, volumeName(QueueLatencyContainer, p))
+		}
+	}
+	return out
 }
 
 // hardened applies what every container gets: logs to its task's group, a read-only root with writable

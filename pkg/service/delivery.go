@@ -1,6 +1,8 @@
 package service
 
 import (
+	"strings"
+
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -10,40 +12,35 @@ import (
 // (.github/workflows/deploy-stack.yml) reads both lists from the stack outputs, so it names no task and no
 // service: a stack with other tasks or services deploys with the same workflow.
 
-// releaseTask is a one-off task a deploy runs before the services roll.
-type releaseTask struct{ task, container string }
-
-// releaseOrder is the run order of the release tasks: today the migration alone.
-var releaseOrder = []releaseTask{{taskMigrate, MigrateContainer}}
-
-// rolledOrder is the services a deploy rolls, in the order the deploy reports them.
-var rolledOrder = []string{taskWeb, taskWorker}
-
 // releaseTasks is Service.ReleaseTasks: one entry per release task, in run order.
-func releaseTasks(defs map[string]*ecs.TaskDefinition, groups map[string]*cloudwatch.LogGroup) pulumi.StringMapArrayOutput {
-	var out pulumi.StringMapArray
-	for _, r := range releaseOrder {
+func releaseTasks(a Args, defs map[string]*ecs.TaskDefinition, groups map[string]*cloudwatch.LogGroup, c *connect) pulumi.StringMapArrayOutput {
+	out := pulumi.StringMapArray{}
+	for _, r := range releasesOf(a.specs) {
 		out = append(out, pulumi.StringMap{
-			"name":              pulumi.String(r.task),
-			"family":            defs[r.task].Family,
-			"taskDefinitionArn": defs[r.task].Arn,
-			"container":         pulumi.String(r.container),
-			"logGroup":          groups[r.task].Name,
-			// hardened sets each container's awslogs-stream-prefix to its task's name.
-			"logStreamPrefix": pulumi.String(r.task),
+			"name":              pulumi.String(r.Name),
+			"family":            defs[r.Name].Family,
+			"taskDefinitionArn": defs[r.Name].Arn,
+			"container":         pulumi.String(r.Container),
+			"logGroup":          groups[r.Name].Name,
+			// hardened sets each container's awslogs-stream-prefix to its service's name.
+			"logStreamPrefix": pulumi.String(r.Name),
+			// The groups its task wears (comma-separated): the stack's, and a mounted volume's client group.
+			"securityGroups": securityGroupsOf(r, a, c).ToStringArrayOutput().ApplyT(func(ids []string) string {
+				return strings.Join(ids, ",")
+			}).(pulumi.StringOutput),
 		})
 	}
 	return out.ToStringMapArrayOutput()
 }
 
-// rolledServices is Service.Services: one entry per service a deploy rolls.
-func rolledServices(services map[string]*ecs.Service, defs map[string]*ecs.TaskDefinition) pulumi.StringMapArrayOutput {
-	var out pulumi.StringMapArray
-	for _, task := range rolledOrder {
+// rolledServices is Service.Services: one entry per service a deploy rolls, in the services' order.
+func rolledServices(a Args, services map[string]*ecs.Service, defs map[string]*ecs.TaskDefinition) pulumi.StringMapArrayOutput {
+	out := pulumi.StringMapArray{}
+	for _, s := range servicesOf(a.specs) {
 		out = append(out, pulumi.StringMap{
-			"name":              pulumi.String(task),
-			"serviceName":       services[task].Name,
-			"taskDefinitionArn": defs[task].Arn,
+			"name":              pulumi.String(s.Name),
+			"serviceName":       services[s.Name].Name,
+			"taskDefinitionArn": defs[s.Name].Arn,
 		})
 	}
 	return out.ToStringMapArrayOutput()

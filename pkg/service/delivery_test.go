@@ -43,8 +43,9 @@ func TestReleaseTasksAreExportedInRunOrderAsPlanned(t *testing.T) {
 			require.Len(t, release, 1, "today's tier has one release task")
 			assert.Equal(t, "migrate", release[0]["name"], "the migration runs first")
 			for _, r := range release {
-				assert.ElementsMatch(t, []string{"name", "family", "taskDefinitionArn", "container", "logGroup", "logStreamPrefix"},
+				assert.ElementsMatch(t, []string{"name", "family", "taskDefinitionArn", "container", "logGroup", "logStreamPrefix", "securityGroups"},
 					keys(r), "the fields deploy-stack.yml reads")
+				assert.Equal(t, "sg-0service", r["securityGroups"], "the task wears the stack's group, as the services do")
 				td := taskDef(t, rec, r["family"])
 				assert.Equal(t, td.Outputs["arn"], r["taskDefinitionArn"])
 				c, ok := containers(t, rec, r["family"])[r["container"]]

@@ -89,77 +89,133 @@ func taskDocument(keyArn, execGroupArn, bucketArn string) iampolicy.Document {
 	return iampolicy.New(statements...)
 }
 
-// roles creates the execution role and one task role per task.
+// roles are the execution roles and one task role per service.
 type roles struct {
-	execution       *iam.Role
-	executionPolicy *iam.RolePolicy
-	task            map[string]*iam.Role
-	taskPolicies    []pulumi.Resource
+	// execution is the stack's shared execution role, for the services that receive every secret (nil
+	// when none does); own are the execution roles of services that receive fewer, by service.
+	execution         *iam.Role
+	own               map[string]*iam.Role
+	executionPolicies []pulumi.Resource
+	task              map[string]*iam.Role
+	taskPolicies      []pulumi.Resource
+}
+
+// executionFor is the execution role a service's task definition names.
+func (r *roles) executionFor(s Spec) *iam.Role {
+	if role, ok := r.own[s.Name]; ok {
+		return role
+	}
+	return r.execution
 }
 
 func newRoles(ctx *pulumi.Context, name string, a Args, account, region string,
 	logGroupArns map[string]pulumi.StringOutput, parent pulumi.ResourceOption) (*roles, error) {
 	trust := pulumi.String(taskTrust(account, region).JSON())
-	r := &roles{task: map[string]*iam.Role{}}
+	r := &roles{task: map[string]*iam.Role{}, own: map[string]*iam.Role{}}
 
-	// The execution role: ECS's own credentials to start the tasks, never the app's.
-	exec, err := iam.NewRole(ctx, name+"-execution", &iam.RoleArgs{
-		PermissionsBoundary: iampolicy.Boundary(a.PermissionsBoundaryArn),
-		AssumeRolePolicy:    trust,
-		Description:         pulumi.String("ECS task execution for " + name + ": image pulls, container logs, secrets"),
-	}, parent)
-	if err != nil {
-		return nil, err
-	}
-	r.execution = exec
-
-	// Which secrets come from which store is known now; their ARNs only once they exist.
-	inputs := []any{a.RepositoryArns, a.KmsKeyArn,
-		logGroupArns[taskWeb], logGroupArns[taskWorker], logGroupArns[taskMigrate]}
-	for _, s := range a.Secrets {
-		inputs = append(inputs, s.ReadArn)
-	}
-	r.executionPolicy, err = iam.NewRolePolicy(ctx, name+"-execution", &iam.RolePolicyArgs{
-		Role: exec.Name,
-		Policy: iampolicy.Build(func(v []any) iampolicy.Document {
-			var ssmArns, secretArns []string
-			for i, s := range a.Secrets {
-				arn := v[5+i].(string)
-				if s.Kind == container.SSMParameter && !slices.Contains(ssmArns, arn) {
-					ssmArns = append(ssmArns, arn)
-				}
-				if s.Kind == container.SecretManager && !slices.Contains(secretArns, arn) {
-					secretArns = append(secretArns, arn)
-				}
-			}
-			return executionDocument(region, iampolicy.Strings(v[0]), v[1].(string),
-				[]string{v[2].(string), v[3].(string), v[4].(string)}, ssmArns, secretArns)
-		}, inputs...),
-	}, parent)
-	if err != nil {
-		return nil, err
-	}
-
-	// One task role per task, so CloudTrail tells web, worker and migration calls apart.
-	for _, task := range []string{taskWeb, taskWorker, taskMigrate} {
-		role, err := iam.NewRole(ctx, name+"-"+task+"-task", &iam.RoleArgs{
+	// An execution role: ECS's own credentials to start the tasks, never the app's. It writes to the log
+	// groups of the services that use it and reads exactly their secrets.
+	execution := func(logical, description string, users []Spec) (*iam.Role, error) {
+		role, err := iam.NewRole(ctx, logical, &iam.RoleArgs{
 			PermissionsBoundary: iampolicy.Boundary(a.PermissionsBoundaryArn),
 			AssumeRolePolicy:    trust,
-			Description:         pulumi.String("App processes of the " + name + " " + task + " task"),
+			Description:         pulumi.String(description),
 		}, parent)
 		if err != nil {
 			return nil, err
 		}
-		policy, err := iam.NewRolePolicy(ctx, name+"-"+task+"-task", &iam.RolePolicyArgs{
+		// Which secrets come from which store is known now; their ARNs only once they exist.
+		inputs := []any{a.RepositoryArns, a.KmsKeyArn}
+		for _, u := range users {
+			inputs = append(inputs, logGroupArns[u.Name])
+		}
+		var read []container.Secret
+		for _, sec := range a.Secrets {
+			if slices.ContainsFunc(users, func(u Spec) bool { return u.receives(sec.Name) }) {
+				read = append(read, sec)
+				inputs = append(inputs, sec.ReadArn)
+			}
+		}
+		policy, err := iam.NewRolePolicy(ctx, logical, &iam.RolePolicyArgs{
 			Role: role.Name,
 			Policy: iampolicy.Build(func(v []any) iampolicy.Document {
-				return taskDocument(v[0].(string), v[1].(string), a.AppBucketArn)
-			}, a.KmsKeyArn, logGroupArns["exec"]),
+				var groups, ssmArns, secretArns []string
+				for i := range users {
+					groups = append(groups, v[2+i].(string))
+				}
+				for i, sec := range read {
+					arn := v[2+len(users)+i].(string)
+					if sec.Kind == container.SSMParameter && !slices.Contains(ssmArns, arn) {
+						ssmArns = append(ssmArns, arn)
+					}
+					if sec.Kind == container.SecretManager && !slices.Contains(secretArns, arn) {
+						secretArns = append(secretArns, arn)
+					}
+				}
+				return executionDocument(region, iampolicy.Strings(v[0]), v[1].(string), groups, ssmArns, secretArns)
+			}, inputs...),
 		}, parent)
 		if err != nil {
 			return nil, err
 		}
-		r.task[task] = role
+		r.executionPolicies = append(r.executionPolicies, policy)
+		return role, nil
+	}
+	var shared []Spec
+	for _, s := range a.specs {
+		if s.AllSecrets {
+			shared = append(shared, s)
+		}
+	}
+	if len(shared) > 0 {
+		role, err := execution(name+"-execution", "ECS task execution for "+name+": image pulls, container logs, secrets", shared)
+		if err != nil {
+			return nil, err
+		}
+		r.execution = role
+	}
+	for _, s := range a.specs {
+		if s.AllSecrets {
+			continue
+		}
+		role, err := execution(name+"-"+s.Name+"-execution",
+			"ECS task execution for "+name+" "+s.Name+": image pulls, its logs, its secrets", []Spec{s})
+		if err != nil {
+			return nil, err
+		}
+		r.own[s.Name] = role
+	}
+
+	// One task role per service, so CloudTrail tells the services' calls apart and each holds only its own
+	// mounts.
+	for _, s := range a.specs {
+		role, err := iam.NewRole(ctx, name+"-"+s.Name+"-task", &iam.RoleArgs{
+			PermissionsBoundary: iampolicy.Boundary(a.PermissionsBoundaryArn),
+			AssumeRolePolicy:    trust,
+			Description:         pulumi.String("App processes of the " + name + " " + s.Name + " task"),
+		}, parent)
+		if err != nil {
+			return nil, err
+		}
+		inputs := []any{a.KmsKeyArn, logGroupArns["exec"]}
+		for _, m := range s.Mounts {
+			inputs = append(inputs, m.FileSystemArn, m.AccessPointArn)
+		}
+		mounts := s.Mounts
+		policy, err := iam.NewRolePolicy(ctx, name+"-"+s.Name+"-task", &iam.RolePolicyArgs{
+			Role: role.Name,
+			Policy: iampolicy.Build(func(v []any) iampolicy.Document {
+				doc := taskDocument(v[0].(string), v[1].(string), a.AppBucketArn)
+				for i, m := range mounts {
+					doc.Statement = append(doc.Statement, m.Statement(v[2+2*i].(string), v[3+2*i].(string), m.ReadOnly))
+				}
+				return doc
+			}, inputs...),
+		}, parent)
+		if err != nil {
+			return nil, err
+		}
+		r.task[s.Name] = role
 		r.taskPolicies = append(r.taskPolicies, policy)
 	}
 	return r, nil

@@ -16,7 +16,7 @@ import (
 const UpdateServiceTarget = "arn:aws:scheduler:::aws-sdk:ecs:updateService"
 
 // scheduleRedeploys forces a new deployment of each service at a.Redeploy.Cron, through a role that may
-// update exactly these two services and that only this account's schedules of this name can assume.
+// update exactly the stack's services and that only this account's schedules of this name can assume.
 // New tasks resolve their ECS secrets again, so a password RDS rotated in place reaches every task.
 func scheduleRedeploys(ctx *pulumi.Context, name string, a Args, account, region string, cluster *ecs.Cluster,
 	services map[string]*ecs.Service, parent pulumi.ResourceOption) error {
@@ -43,17 +43,22 @@ func scheduleRedeploys(ctx *pulumi.Context, name string, a Args, account, region
 	if err != nil {
 		return err
 	}
+	var ids []any
+	for _, spec := range servicesOf(a.specs) {
+		ids = append(ids, services[spec.Name].ID().ToStringOutput())
+	}
 	policy, err := iam.NewRolePolicy(ctx, name+"-redeploy", &iam.RolePolicyArgs{
 		Role: role.Name,
 		Policy: iampolicy.Build(func(v []any) iampolicy.Document {
 			return iampolicy.New(iampolicy.Allow("RedeployStackServices", []string{"ecs:UpdateService"},
-				v[0].(string), v[1].(string)))
-		}, services[taskWeb].ID().ToStringOutput(), services[taskWorker].ID().ToStringOutput()),
+				iampolicy.Strings(v)...))
+		}, ids...),
 	}, parent)
 	if err != nil {
 		return err
 	}
-	for _, task := range []string{taskWeb, taskWorker} {
+	for _, spec := range servicesOf(a.specs) {
+		task := spec.Name
 		input := pulumi.All(cluster.Name, services[task].Name).ApplyT(func(v []any) (string, error) {
 			b, err := json.Marshal(map[string]any{"Cluster": v[0], "Service": v[1], "ForceNewDeployment": true})
 			return string(b), err

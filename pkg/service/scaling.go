@@ -24,15 +24,17 @@ type trackingPolicy struct {
 // scheduled, the actions that take it to zero outside working hours and back.
 func autoscale(ctx *pulumi.Context, name string, a Args, cluster *ecs.Cluster, services map[string]*ecs.Service,
 	parent pulumi.ResourceOption) error {
-	for _, task := range []string{taskWeb, taskWorker} {
-		size := a.Worker
-		policies := []trackingPolicy{{"cpu", "ECSServiceAverageCPUUtilization", a.CpuTarget, nil}}
-		if task == taskWeb {
-			size = a.Web
-			policies = append(policies, trackingPolicy{"memory", "ECSServiceAverageMemoryUtilization", a.MemoryTarget, nil})
-			if a.AlbResourceLabel != nil {
-				policies = append(policies, trackingPolicy{"requests", "ALBRequestCountPerTarget", a.RequestsPerTarget, a.AlbResourceLabel})
-			}
+	for _, spec := range servicesOf(a.specs) {
+		task := spec.Name
+		size := TaskArgs{Min: spec.Min, Max: spec.Max}
+		// CPU for every service; memory for those that serve requests (a worker's memory follows its
+		// jobs, not its load); requests per target for a web service behind the ALB.
+		policies := []trackingPolicy{{"cpu", "ECSServiceAverageCPUUtilization", spec.CpuTarget, nil}}
+		if spec.Role != RoleWorker {
+			policies = append(policies, trackingPolicy{"memory", "ECSServiceAverageMemoryUtilization", spec.MemoryTarget, nil})
+		}
+		if spec.AlbResourceLabel != nil {
+			policies = append(policies, trackingPolicy{"requests", "ALBRequestCountPerTarget", spec.RequestsPerTarget, spec.AlbResourceLabel})
 		}
 		svcName := name + "-" + task
 
@@ -71,6 +73,14 @@ func autoscale(ctx *pulumi.Context, name string, a Args, cluster *ecs.Cluster, s
 					ScaleInCooldown:               pulumi.Int(ScaleInCooldown),
 				},
 			}, parent, pulumi.DependsOn(previous))
+			if err != nil {
+				return err
+			}
+			previous = []pulumi.Resource{policy}
+		}
+		if spec.QueueLatency != nil {
+			policy, err := NewQueueLatencyPolicy(ctx, svcName+"-queue-latency", target, *spec.QueueLatency,
+				parent, pulumi.DependsOn(previous))
 			if err != nil {
 				return err
 			}

@@ -49,14 +49,18 @@ type Service struct {
 	// Services are the services a deploy rolls once every release task succeeded. Each entry: name,
 	// serviceName, and taskDefinitionArn, the revision the service must run once the roll is over.
 	Services pulumi.StringMapArrayOutput `pulumi:"services"`
+	// ServiceNames are the ECS services' names by service (not an output: for the alarms' wiring).
+	ServiceNames map[string]pulumi.StringOutput
 }
 
 // New creates the service tier.
 func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Service, error) {
-	if args == nil {
-		args = &Args{}
+	in := Args{}
+	if args != nil {
+		in = *args
 	}
-	a, err := args.withDefaults()
+	in.name = name
+	a, err := in.withDefaults()
 	if err != nil {
 		return nil, err
 	}
@@ -75,10 +79,14 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, fmt.Errorf("service: region: %w", err)
 	}
 
-	// One log group per task and one for ECS Exec sessions, each encrypted with the stack key.
+	// One log group per service and one for ECS Exec sessions, each encrypted with the stack key.
 	groups := map[string]*cloudwatch.LogGroup{}
 	groupArns := map[string]pulumi.StringOutput{}
-	for _, task := range []string{taskWeb, taskWorker, taskMigrate, "exec"} {
+	logged := []string{}
+	for _, spec := range a.specs {
+		logged = append(logged, spec.Name)
+	}
+	for _, task := range append(logged, "exec") {
 		g, err := cloudwatch.NewLogGroup(ctx, name+"-"+task, &cloudwatch.LogGroupArgs{
 			Name:            pulumi.String(logGroupName(a.LogGroupPrefix, task)),
 			RetentionInDays: pulumi.Int(a.LogRetentionDays),
@@ -129,58 +137,63 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, err
 	}
 
+	// Internal services: a Service Connect namespace, and a security group pair per internal service.
+	conn, err := newConnect(ctx, name, a, region.Name, parent)
+	if err != nil {
+		return nil, err
+	}
+
 	r, err := newRoles(ctx, name, a, caller.AccountId, region.Name, groupArns, parent)
 	if err != nil {
 		return nil, err
 	}
 
 	taskDefs := map[string]*ecs.TaskDefinition{}
-	for _, task := range []string{taskWeb, taskWorker, taskMigrate} {
-		size := a.Worker
-		if task == taskWeb {
-			size = a.Web
-		}
+	for _, spec := range a.specs {
 		var volumes ecs.TaskDefinitionVolumeArray
-		for _, v := range volumesOf(taskContainers(task, a, values{})) {
+		for _, v := range taskVolumes(spec, a) {
 			volumes = append(volumes, ecs.TaskDefinitionVolumeArgs{Name: pulumi.String(v)})
 		}
+		var deps []pulumi.Resource
+		for _, m := range spec.Mounts {
+			tv := m.TaskVolume
+			tv.Name = pulumi.String(m.Volume)
+			volumes = append(volumes, tv)
+			deps = a.VolumesReady
+		}
 		// The task definition: Fargate, awsvpc, the stack's CPU architecture, task-storage volumes for
-		// the paths its read-only containers write to.
-		td, err := ecs.NewTaskDefinition(ctx, name+"-"+task, &ecs.TaskDefinitionArgs{
-			Family:                  pulumi.String(name + "-" + task),
+		// the paths its read-only containers write to, and the shared volumes it mounts.
+		td, err := ecs.NewTaskDefinition(ctx, name+"-"+spec.Name, &ecs.TaskDefinitionArgs{
+			Family:                  pulumi.String(a.family(spec.Name)),
 			RequiresCompatibilities: pulumi.ToStringArray([]string{"FARGATE"}),
 			NetworkMode:             pulumi.String("awsvpc"),
-			Cpu:                     pulumi.String(fmt.Sprint(size.Cpu)),
-			Memory:                  pulumi.String(fmt.Sprint(size.Memory)),
+			Cpu:                     pulumi.String(fmt.Sprint(spec.Cpu)),
+			Memory:                  pulumi.String(fmt.Sprint(spec.Memory)),
 			RuntimePlatform: ecs.TaskDefinitionRuntimePlatformArgs{
 				CpuArchitecture:       pulumi.String(a.CpuArchitecture),
 				OperatingSystemFamily: pulumi.String("LINUX"),
 			},
-			ExecutionRoleArn:     r.execution.Arn,
-			TaskRoleArn:          r.task[task].Arn,
+			ExecutionRoleArn:     r.executionFor(spec).Arn,
+			TaskRoleArn:          r.task[spec.Name].Arn,
 			Volumes:              volumes,
-			ContainerDefinitions: containerDefinitions(task, a, region.Name),
-		}, parent)
+			ContainerDefinitions: containerDefinitions(spec, a, region.Name),
+		}, parent, pulumi.DependsOn(deps))
 		if err != nil {
 			return nil, err
 		}
-		taskDefs[task] = td
+		taskDefs[spec.Name] = td
 	}
 
 	services := map[string]*ecs.Service{}
-	for _, task := range []string{taskWeb, taskWorker} {
-		size := a.Worker
-		if task == taskWeb {
-			size = a.Web
-		}
+	for _, spec := range servicesOf(a.specs) {
 		svcArgs := &ecs.ServiceArgs{
 			Cluster:         cluster.Arn,
-			TaskDefinition:  taskDefs[task].Arn,
-			DesiredCount:    pulumi.Int(size.Desired),
+			TaskDefinition:  taskDefs[spec.Name].Arn,
+			DesiredCount:    pulumi.Int(spec.Desired),
 			PlatformVersion: pulumi.String(PlatformVersion),
 			NetworkConfiguration: ecs.ServiceNetworkConfigurationArgs{
 				Subnets:        a.SubnetIds,
-				SecurityGroups: pulumi.StringArray{a.SecurityGroupId},
+				SecurityGroups: securityGroupsOf(spec, a, conn),
 				AssignPublicIp: pulumi.Bool(false),
 			},
 			DeploymentCircuitBreaker:        ecs.ServiceDeploymentCircuitBreakerArgs{Enable: pulumi.Bool(true), Rollback: pulumi.Bool(true)},
@@ -190,24 +203,45 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			EnableEcsManagedTags:            pulumi.Bool(true),
 			PropagateTags:                   pulumi.String("SERVICE"),
 			WaitForSteadyState:              pulumi.Bool(true),
+			ServiceConnectConfiguration:     conn.configuration(spec),
 		}
-		if task == taskWeb && a.TargetGroupArn != nil {
+		if spec.TargetGroupArn != nil {
+			container, port := spec.Container, spec.Port
+			if spec.Nginx {
+				container, port = NginxContainer, NginxPort
+			}
 			svcArgs.LoadBalancers = ecs.ServiceLoadBalancerArray{ecs.ServiceLoadBalancerArgs{
-				TargetGroupArn: a.TargetGroupArn.ToStringOutput().ToStringPtrOutput(),
-				ContainerName:  pulumi.String(NginxContainer),
-				ContainerPort:  pulumi.Int(NginxPort),
+				TargetGroupArn: spec.TargetGroupArn.ToStringOutput().ToStringPtrOutput(),
+				ContainerName:  pulumi.String(container),
+				ContainerPort:  pulumi.Int(port),
 			}}
 			svcArgs.HealthCheckGracePeriodSeconds = pulumi.Int(a.HealthCheckGraceSeconds)
 		}
-		deps := append([]pulumi.Resource{providers, r.executionPolicy}, r.taskPolicies...)
-		// The service, on the cluster's default capacity strategy (no launch type). Autoscaling owns the
-		// desired count; ECS copies the cluster default into the service, which must not read as a diff.
-		svc, err := ecs.NewService(ctx, name+"-"+task, svcArgs, parent, pulumi.DependsOn(deps),
-			pulumi.IgnoreChanges([]string{"desiredCount", "capacityProviderStrategies"}))
+		// A service that chose its capacity provider (a Spot worker beside an on-demand web) carries its
+		// strategy; the others run on the cluster default, which ECS copies into the service and which
+		// must then not read as a diff. Autoscaling owns the desired count.
+		ignore := []string{"desiredCount", "capacityProviderStrategies"}
+		if spec.ExplicitCapacity {
+			ignore = []string{"desiredCount"}
+			var strategy ecs.ServiceCapacityProviderStrategyArray
+			for _, st := range capacityStrategy(spec.CapacityProvider) {
+				strategy = append(strategy, ecs.ServiceCapacityProviderStrategyArgs{
+					CapacityProvider: pulumi.String(st.provider),
+					Base:             pulumi.Int(st.base),
+					Weight:           pulumi.Int(st.weight),
+				})
+			}
+			svcArgs.CapacityProviderStrategies = strategy
+		}
+		deps := append([]pulumi.Resource{providers}, r.executionPolicies...)
+		deps = append(deps, r.taskPolicies...)
+		deps = append(deps, conn.ready...)
+		svc, err := ecs.NewService(ctx, name+"-"+spec.Name, svcArgs, parent, pulumi.DependsOn(deps),
+			pulumi.IgnoreChanges(ignore))
 		if err != nil {
 			return nil, err
 		}
-		services[task] = svc
+		services[spec.Name] = svc
 	}
 
 	if err := autoscale(ctx, name, a, cluster, services, parent); err != nil {
@@ -216,43 +250,60 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err := scheduleRedeploys(ctx, name, a, caller.AccountId, region.Name, cluster, services, parent); err != nil {
 		return nil, err
 	}
+	if err := scheduleTasks(ctx, name, a, caller.AccountId, region.Name, cluster, taskDefs, r, conn, parent); err != nil {
+		return nil, err
+	}
 
-	s.ClusterName = cluster.Name
-	s.ClusterArn = cluster.Arn
-	s.WebServiceName = services[taskWeb].Name
-	s.WorkerServiceName = services[taskWorker].Name
-	s.WebTaskDefinitionArn = taskDefs[taskWeb].Arn
-	s.WorkerTaskDefinitionArn = taskDefs[taskWorker].Arn
-	s.MigrateTaskDefinitionArn = taskDefs[taskMigrate].Arn
-	s.MigrateTaskFamily = taskDefs[taskMigrate].Family
-	s.ExecutionRoleArn = r.execution.Arn
-	s.WebTaskRoleArn = r.task[taskWeb].Arn
-	s.WorkerTaskRoleArn = r.task[taskWorker].Arn
-	s.MigrateTaskRoleArn = r.task[taskMigrate].Arn
-	s.WebLogGroupName = groups[taskWeb].Name
-	s.WorkerLogGroupName = groups[taskWorker].Name
-	s.MigrateLogGroupName = groups[taskMigrate].Name
-	s.ExecLogGroupName = groups["exec"].Name
-	s.ReleaseTasks = releaseTasks(taskDefs, groups)
-	s.Services = rolledServices(services, taskDefs)
-	return s, ctx.RegisterResourceOutputs(s, pulumi.Map{
-		"clusterName": s.ClusterName, "clusterArn": s.ClusterArn,
-		"webServiceName": s.WebServiceName, "workerServiceName": s.WorkerServiceName,
-		"webTaskDefinitionArn": s.WebTaskDefinitionArn, "workerTaskDefinitionArn": s.WorkerTaskDefinitionArn,
-		"migrateTaskDefinitionArn": s.MigrateTaskDefinitionArn, "migrateTaskFamily": s.MigrateTaskFamily,
-		"executionRoleArn": s.ExecutionRoleArn, "webTaskRoleArn": s.WebTaskRoleArn,
-		"workerTaskRoleArn": s.WorkerTaskRoleArn, "migrateTaskRoleArn": s.MigrateTaskRoleArn,
-		"webLogGroupName": s.WebLogGroupName, "workerLogGroupName": s.WorkerLogGroupName,
-		"migrateLogGroupName": s.MigrateLogGroupName, "execLogGroupName": s.ExecLogGroupName,
-		"releaseTasks": s.ReleaseTasks, "services": s.Services,
-	})
+	outputs := pulumi.Map{}
+	set := func(key string, field *pulumi.StringOutput, v pulumi.StringOutput) {
+		*field = v
+		outputs[key] = v
+	}
+	set("clusterName", &s.ClusterName, cluster.Name)
+	set("clusterArn", &s.ClusterArn, cluster.Arn)
+	if r.execution != nil {
+		set("executionRoleArn", &s.ExecutionRoleArn, r.execution.Arn)
+	}
+	set("execLogGroupName", &s.ExecLogGroupName, groups["exec"].Name)
+	// The default shape's outputs, by the names operators and runbooks use.
+	if svc, ok := services[taskWeb]; ok {
+		set("webServiceName", &s.WebServiceName, svc.Name)
+		set("webTaskDefinitionArn", &s.WebTaskDefinitionArn, taskDefs[taskWeb].Arn)
+		set("webTaskRoleArn", &s.WebTaskRoleArn, r.task[taskWeb].Arn)
+		set("webLogGroupName", &s.WebLogGroupName, groups[taskWeb].Name)
+	}
+	if svc, ok := services[taskWorker]; ok {
+		set("workerServiceName", &s.WorkerServiceName, svc.Name)
+		set("workerTaskDefinitionArn", &s.WorkerTaskDefinitionArn, taskDefs[taskWorker].Arn)
+		set("workerTaskRoleArn", &s.WorkerTaskRoleArn, r.task[taskWorker].Arn)
+		set("workerLogGroupName", &s.WorkerLogGroupName, groups[taskWorker].Name)
+	}
+	if td, ok := taskDefs[taskMigrate]; ok {
+		set("migrateTaskDefinitionArn", &s.MigrateTaskDefinitionArn, td.Arn)
+		set("migrateTaskFamily", &s.MigrateTaskFamily, td.Family)
+		set("migrateTaskRoleArn", &s.MigrateTaskRoleArn, r.task[taskMigrate].Arn)
+		set("migrateLogGroupName", &s.MigrateLogGroupName, groups[taskMigrate].Name)
+	}
+	s.ReleaseTasks = releaseTasks(a, taskDefs, groups, conn)
+	s.Services = rolledServices(a, services, taskDefs)
+	s.ServiceNames = map[string]pulumi.StringOutput{}
+	for n, svc := range services {
+		s.ServiceNames[n] = svc.Name
+	}
+	outputs["releaseTasks"], outputs["services"] = s.ReleaseTasks, s.Services
+	return s, ctx.RegisterResourceOutputs(s, outputs)
 }
 
 // containerDefinitions resolves a task's images, variables and secret references into its JSON. It
 // holds ARNs and plain settings only, so it stays readable in the plan (unless a caller passes a secret
 // Output in Environment, which then keeps it secret).
-func containerDefinitions(task string, a Args, region string) pulumi.StringOutput {
-	inputs := []any{a.AppImage, a.NginxImage, a.VpcCidr}
+func containerDefinitions(spec Spec, a Args, region string) pulumi.StringOutput {
+	inputs := []any{spec.image(a), a.NginxImage, a.VpcCidr}
+	if spec.QueueLatency != nil {
+		inputs = append(inputs, a.QueueLatencyImage)
+	} else {
+		inputs = append(inputs, pulumi.String(""))
+	}
 	for _, e := range a.Environment {
 		inputs = append(inputs, e.Value)
 	}
@@ -260,17 +311,28 @@ func containerDefinitions(task string, a Args, region string) pulumi.StringOutpu
 		inputs = append(inputs, s.ValueFrom)
 	}
 	return pulumi.All(inputs...).ApplyT(func(v []any) (string, error) {
-		vals := values{region: region, appImage: v[0].(string), nginxImage: v[1].(string), vpcCidr: v[2].(string)}
-		i := 3
+		vals := values{region: region, appImage: v[0].(string), nginxImage: v[1].(string), vpcCidr: v[2].(string),
+			sidecarImage: v[3].(string)}
+		i := 4
 		for _, e := range a.Environment {
 			vals.env = append(vals.env, KeyValue{Name: e.Name, Value: v[i].(string)})
 			i++
 		}
 		for _, s := range a.Secrets {
-			vals.secrets = append(vals.secrets, SecretRef{Name: s.Name, ValueFrom: v[i].(string)})
+			if spec.receives(s.Name) {
+				vals.secrets = append(vals.secrets, SecretRef{Name: s.Name, ValueFrom: v[i].(string)})
+			}
 			i++
 		}
-		return containerJSON(taskContainers(task, a, vals)), nil
+		defs := taskContainers(spec, a, vals)
+		if spec.QueueLatency != nil {
+			sidecar, err := queueLatencySidecarFor(spec, a, vals)
+			if err != nil {
+				return "", err
+			}
+			defs = append(defs, sidecar)
+		}
+		return containerJSON(defs), nil
 	}).(pulumi.StringOutput)
 }
 
