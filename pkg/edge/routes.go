@@ -80,12 +80,13 @@ var (
 	hostValue   = regexp.MustCompile(`^[A-Za-z0-9.*?-]*\.[A-Za-z]+$`)
 	pathValue   = regexp.MustCompile(`^[A-Za-z0-9_\-.$/~"'@:+&*?]+$`)
 	hostAllowed = "A-Z a-z 0-9 - . * ?, with at least one \".\" and only letters after the last"
-	pathAllowed = `A-Z a-z 0-9 _ - . $ / ~ " ' @ : + & * ?, starting with / or *`
+	pathAllowed = `A-Z a-z 0-9 _ - . $ / ~ " ' @ : + & * ?`
 )
 
 // ConditionProblem says what an ALB refuses in one rule's host-header and path-pattern values ("" when
 // nothing): the count per condition and per rule, the wildcards per rule, and each value's length and
-// characters. pkg/rules holds planned listener rules to the same limits.
+// characters. pkg/rules holds planned listener rules to the same limits. It is the ALB's limits, no tighter:
+// routesWithDefaults also wants paths that can match (starting with / or *).
 func ConditionProblem(hosts, paths []string) string {
 	switch {
 	case len(hosts) == 0 && len(paths) == 0:
@@ -105,8 +106,7 @@ func ConditionProblem(hosts, paths []string) string {
 		wildcards += strings.Count(h, "*") + strings.Count(h, "?")
 	}
 	for i, p := range paths {
-		// A pattern of any other first character never matches: request paths start with "/".
-		if len(p) > MaxConditionValueLength || !pathValue.MatchString(p) || (p[0] != '/' && p[0] != '*') {
+		if len(p) > MaxConditionValueLength || !pathValue.MatchString(p) {
 			return fmt.Sprintf("Paths[%d] %q: want at most %d characters of %s (case-sensitive)", i, p, MaxConditionValueLength, pathAllowed)
 		}
 		wildcards += strings.Count(p, "*") + strings.Count(p, "?")
@@ -150,6 +150,12 @@ func routesWithDefaults(routes []Route, healthCheckPath string) ([]Route, error)
 		}
 		if p := ConditionProblem(r.Hosts, r.Paths); p != "" {
 			return nil, fmt.Errorf("%s: %s", at, p)
+		}
+		for j, p := range r.Paths {
+			// AWS takes any other first character, but such a pattern never matches: request paths start with "/".
+			if p[0] != '/' && p[0] != '*' {
+				return nil, fmt.Errorf("%s: Paths[%d] %q: want a pattern starting with / or * (request paths start with /)", at, j, p)
+			}
 		}
 		names[r.Name], priorities[r.Priority] = i+1, r.Name
 		out[i] = r

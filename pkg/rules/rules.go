@@ -88,6 +88,7 @@ func Table() []Rule {
 	all = append(all, crossFieldRules()...)
 	all = append(all, efsRules()...)
 	all = append(all, edgeRules()...)
+	all = append(all, listenerRuleRules()...)
 	all = append(all, claimRules()...)
 	return append(all, physicalNameClaim)
 }

@@ -51,6 +51,32 @@ var (
 		"resourceId": "service/fp-dev/fp-dev-web-1a2b3c4", "minCapacity": 1.0, "maxCapacity": 2.0}, nil}
 )
 
+// Listener rules on the test ALB's HTTPS listener (and another's).
+const (
+	listener      = "arn:aws:elasticloadbalancing:ap-southeast-2:123456789012:listener/app/fp-dev/2f18a5e6207acb4e/1a2b3c4d5e6f7a8b"
+	otherListener = "arn:aws:elasticloadbalancing:ap-southeast-2:123456789012:listener/app/fp-prod/3f18a5e6207acb4e/2a2b3c4d5e6f7a8b"
+)
+
+func rule(name string, priority float64, conditions ...any) res {
+	return res{tListenerRule, name, map[string]any{"listenerArn": listener, "priority": priority, "conditions": conditions,
+		"actions": []any{map[string]any{"type": "forward", "targetGroupArn": "arn:tg"}}}, nil}
+}
+
+func host(values ...string) any {
+	return map[string]any{"hostHeader": map[string]any{"values": anys(values)}}
+}
+func path(values ...string) any {
+	return map[string]any{"pathPattern": map[string]any{"values": anys(values)}}
+}
+
+func anys(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}
+
 // TestEveryRuleRefusesWhatItsSourceRefuses is the table of failing cases, one or more per rule, each with
 // the part of the message that says what is wrong. The row's source is the rule's own (Table), printed in
 // every failure.
@@ -167,6 +193,17 @@ func TestEveryRuleRefusesWhatItsSourceRefuses(t *testing.T) {
 			map[string]any{"healthCheck": map[string]any{"interval": 15.0, "timeout": 15.0}}, nil}}, at, ""},
 		{"lb.deregistration-delay", []res{{"aws:lb/targetGroup:TargetGroup", "tg", map[string]any{"deregistrationDelay": 4000.0}, nil}}, at, ""},
 
+		{"lb.listener-rule-priority", []res{rule("a", 10, path("/a")), rule("b", 10, path("/b"))}, at,
+			"also the priority of urn:pulumi:test::proj::aws:lb/listenerRule:ListenerRule::b on the same listener"},
+		{"lb.listener-rule-priority", []res{rule("a", 50001, path("/a"))}, at, "outside 1 to 50000"},
+		{"lb.listener-rule-conditions", []res{rule("a", 1, path("/a", "/b", "/c", "/d"))}, at, "Paths has 4 values, want at most 3"},
+		{"lb.listener-rule-conditions", []res{rule("a", 1, host("a.example.com", "b.example.com", "c.example.com"), path("/a", "/b", "/c"))}, at,
+			"6 values together, want at most 5"},
+		{"lb.listener-rule-conditions", []res{rule("a", 1, path("/a/*/*/*", "/b/???"))}, at, "6 wildcards"},
+		{"lb.listener-rule-conditions", []res{rule("a", 1, path("/a"), path("/b"))}, at, "2 path-pattern conditions, want at most one of each"},
+		{"lb.listener-rule-conditions", []res{rule("a", 1, host("localhost"))}, at, `Hosts[0] "localhost"`},
+		{"lb.listener-rule-conditions", []res{rule("a", 1, path("/"+long("p", 128)))}, at, "Paths[0]"},
+
 		{"edge.universal-ssl", []res{{"cloudflare:index/record:Record", "r", map[string]any{"name": "dev.app.example.com", "proxied": true}, nil}}, at,
 			"2 levels below the zone example.com"},
 		{"edge.universal-ssl", []res{{"cloudflare:index/record:Record", "r", map[string]any{"name": "*.app.example.com", "proxied": true}, nil}}, at,
@@ -251,6 +288,12 @@ func TestAllowedValuesPass(t *testing.T) {
 		{"the three transitions, archive on an Elastic file system", []res{{"aws:efs/fileSystem:FileSystem", "fs", map[string]any{
 			"throughputMode": "elastic", "creationToken": long("t", 64), "lifecyclePolicies": []any{map[string]any{"transitionToIa": "AFTER_30_DAYS"},
 				map[string]any{"transitionToPrimaryStorageClass": "AFTER_1_ACCESS"}, map[string]any{"transitionToArchive": "AFTER_90_DAYS"}}}, nil}}, at},
+		{"listener rules at the condition limits, one priority on two listeners", []res{
+			rule("a", 1, host("a.example.com", "*.b.example.com", "c?.example.com"), path("/a/*", "*.json")),
+			{tListenerRule, "b", map[string]any{"listenerArn": otherListener, "priority": 1.0, "conditions": []any{path("/b")}}, nil},
+			rule("c", 50000, path(`/A-Za-z0_9.$~"'@:+&`, "/"+long("p", 127))),
+			{tListenerRule, "d", map[string]any{"listenerArn": listener, "priority": 2.0, "conditions": []any{
+				map[string]any{"sourceIp": map[string]any{"values": []any{"10.0.0.0/8"}}}}}, nil}}, at},
 		{"apex and one level", []res{{"cloudflare:index/record:Record", "a", map[string]any{"name": "example.com", "proxied": true}, nil},
 			{"cloudflare:index/record:Record", "b", map[string]any{"name": "app-dev.example.com", "proxied": true}, nil}}, at},
 		{"two levels with Advanced Certificate Manager", []res{{"cloudflare:index/record:Record", "r", map[string]any{"name": "dev.app.example.com", "proxied": true}, nil}},
