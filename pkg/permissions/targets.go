@@ -57,6 +57,14 @@ var (
 		return iampolicy.Condition{"StringEqualsIfExists": {"aws:ResourceTag/" + StackTag: {s.Name()}}}
 	}}
 
+	// Ec2RunNatInstance is the ec2:RunInstances an Auto Scaling group checks its creator for: the stack's
+	// launch template and interface (with its subnet and group), new instances and volumes, and public AMIs.
+	Ec2RunNatInstance = &Target{Sid: "Ec2RunNatInstance", Resources: func(s Scope) []string {
+		return []string{s.ARN("ec2", "*"), "arn:aws:ec2:" + s.Region + "::image/*"}
+	}, Condition: func(s Scope) iampolicy.Condition {
+		return iampolicy.Condition{"StringEqualsIfExists": {"aws:ResourceTag/" + StackTag: {s.Name()}}}
+	}}
+
 	// StackRolesBounded creates or changes the policies of the stack's roles, only with the stack's
 	// permissions boundary on them.
 	StackRolesBounded = &Target{Sid: "StackRolesBounded", Global: true, Resources: stackRoles,
@@ -90,10 +98,13 @@ var (
 	StackAliases = &Target{Sid: "StackAliases", Resources: func(s Scope) []string { return []string{s.ARN("kms", "alias/"+s.Name()+"*")} }}
 
 	// Named: the services that authorise by name.
-	StackRepositories = named("EcrRepositories", func(s Scope) []string { return []string{s.ARN("ecr", "repository/"+s.Name()+"/*")} })
-	StackCluster      = named("EcsCluster", func(s Scope) []string { return []string{s.ARN("ecs", "cluster/"+s.Name())} })
-	StackServices     = named("EcsServices", func(s Scope) []string { return []string{s.ARN("ecs", "service/"+s.Name()+"/*")} })
-	StackTaskDefs     = named("EcsTaskDefinitions", func(s Scope) []string {
+	StackRepositories      = named("EcrRepositories", func(s Scope) []string { return []string{s.ARN("ecr", "repository/"+s.Name()+"/*")} })
+	StackAutoScalingGroups = named("AutoScalingGroups", func(s Scope) []string {
+		return []string{s.ARN("autoscaling", "autoScalingGroup:*:autoScalingGroupName/"+s.Name()+"-*")}
+	})
+	StackCluster  = named("EcsCluster", func(s Scope) []string { return []string{s.ARN("ecs", "cluster/"+s.Name())} })
+	StackServices = named("EcsServices", func(s Scope) []string { return []string{s.ARN("ecs", "service/"+s.Name()+"/*")} })
+	StackTaskDefs = named("EcsTaskDefinitions", func(s Scope) []string {
 		return []string{s.ARN("ecs", "task-definition/"+s.Name()+"-*:*"), s.ARN("ecs", "task-definition/"+s.Name()+"-*")}
 	})
 	StackTasks = named("EcsTasks", func(s Scope) []string { return []string{s.ARN("ecs", "task/"+s.Name()+"/*")} })
