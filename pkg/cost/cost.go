@@ -147,7 +147,7 @@ type pricer func(e *estimator, r *plan.Resource) ([]Line, error)
 
 // categories name what each priced type belongs to.
 var categories = map[string]string{
-	tNat: "network", tEip: "network", tEndpoint: "network",
+	tNat: "network", tEip: "network", tEndpoint: "network", tAsg: "network",
 	tLB:      "edge",
 	tService: "compute", tTaskDef: "compute",
 	tDB: "data", tReplicationGroup: "data", tCacheCluster: "data",

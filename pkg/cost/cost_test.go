@@ -2,6 +2,7 @@ package cost
 
 import (
 	"bytes"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/autoscaling"
 	"strings"
 	"testing"
 
@@ -306,4 +307,26 @@ func resource(t *testing.T, r Report, typ string) ResourceCost {
 	}
 	require.Len(t, out, 1, typ)
 	return out[0]
+}
+
+func TestANatInstanceItsVolumeAndItsAddress(t *testing.T) {
+	r := Estimate(record(t, Sydney, func(ctx *pulumi.Context) error {
+		if _, err := ec2.NewEip(ctx, "nat", &ec2.EipArgs{Domain: pulumi.String("vpc")}); err != nil {
+			return err
+		}
+		lt, err := ec2.NewLaunchTemplate(ctx, "nat", &ec2.LaunchTemplateArgs{InstanceType: pulumi.String("t4g.nano")})
+		if err != nil {
+			return err
+		}
+		_, err = autoscaling.NewGroup(ctx, "nat", &autoscaling.GroupArgs{MinSize: pulumi.Int(1), MaxSize: pulumi.Int(1),
+			DesiredCapacity: pulumi.Int(1), LaunchTemplate: &autoscaling.GroupLaunchTemplateArgs{Id: lt.ID()}})
+		return err
+	}), Sydney, Assumptions{NatGB: 100})
+	asg, ip := resource(t, r, "aws:autoscaling/group:Group"), resource(t, r, "aws:ec2/eip:Eip")
+	// 730 h × $0.0053 + 8 GB × $0.096, and no per-GB charge whatever the traffic.
+	assert.Equal(t, 4.64, cents(730*0.0053+8*0.096)) // 3.869 + 0.768
+	assert.Equal(t, 4.64, cents(asg.Monthly))
+	assert.Equal(t, 3.65, cents(ip.Monthly))
+	assert.Equal(t, 8.29, cents(r.Total))
+	assert.Empty(t, r.Unpriced)
 }

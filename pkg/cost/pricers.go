@@ -35,12 +35,19 @@ const (
 	tScheduledAction = "aws:appautoscaling/scheduledAction:ScheduledAction"
 	tCapacity        = "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders"
 	tFlowLog         = "aws:ec2/flowLog:FlowLog"
+	tAsg             = "aws:autoscaling/group:Group"
+	tLaunchTemplate  = "aws:ec2/launchTemplate:LaunchTemplate"
 )
+
+// rootVolumeGB is the root volume of an instance whose launch template sets no size: the Amazon Linux 2023
+// AMI's snapshot, 8 GB.
+const rootVolumeGB = 8
 
 // pricers price each priced type from its inputs. Free types are in Free, not here.
 var pricers = map[string]pricer{
 	tNat:              (*estimator).nat,
 	tEip:              (*estimator).eip,
+	tAsg:              (*estimator).autoScalingGroup,
 	tEndpoint:         (*estimator).endpoint,
 	tLB:               (*estimator).loadBalancer,
 	tService:          (*estimator).service,
@@ -83,6 +90,26 @@ func (e *estimator) nat(r *plan.Resource) ([]Line, error) {
 // eip: a public IPv4 address is billed every hour, attached or not.
 func (e *estimator) eip(r *plan.Resource) ([]Line, error) {
 	return e.lines(r, spec{item: "public IPv4 address-hours", key: "ipv4.hour", quantity: e.hours()})
+}
+
+// autoScalingGroup: its desired instances every hour, at its launch template's instance type, each with
+// a gp3 root volume (rootVolumeGB unless the template sets a size). A NAT instance has no per-GB
+// processing charge; its address is the Eip's line.
+func (e *estimator) autoScalingGroup(r *plan.Resource) ([]Line, error) {
+	n, _ := r.In("desiredCapacity").(float64)
+	for _, lt := range e.rec.ByType(tLaunchTemplate) {
+		if lt.ID != r.Str("launchTemplate.id") {
+			continue
+		}
+		gb := float64(rootVolumeGB)
+		if v, ok := lt.In("blockDeviceMappings.0.ebs.volumeSize").(float64); ok && v > 0 {
+			gb = v
+		}
+		typ := lt.Str("instanceType")
+		return e.lines(r, spec{item: fmt.Sprintf("%s instance-hours (%g instance(s))", typ, n), key: "ec2." + typ + ".hour", quantity: n * e.hours()},
+			spec{item: fmt.Sprintf("gp3 root volume, %g GB each", gb), key: "ebs.gp3.gb-month", quantity: n * gb})
+	}
+	return nil, fmt.Errorf("cost: %s: its launch template %q is not in the plan", r.URN, r.Str("launchTemplate.id"))
 }
 
 // endpoint: an interface endpoint bills each AZ (subnet) it is in every hour, and its data; a gateway

@@ -174,7 +174,7 @@ var Prices = []Row{
 	{Sydney, "guardduty.runtime-vcpu-hour", 1.5 / 730, "Fargate vCPU-hour monitored", srcGuardDuty, read, false,
 		recalled + ": taken as us-east-1's $1.50 per vCPU-month"},
 
-	// Not used by today's program: the rows the NAT-instance option is priced with (README, Cost).
+	// The NAT instance (natStrategy instance, dev's default): its instance and its root volume.
 	{Virginia, "ec2.t4g.nano.hour", 0.0042, "instance-hour", srcEC2, read, false, recalled},
 	{Sydney, "ec2.t4g.nano.hour", 0.0053, "instance-hour", srcEC2, read, false,
 		recalled + " (t3.nano is 0.0066 in a public per-Region table; t4g is 20% below t3)"},
@@ -195,6 +195,9 @@ var Free = map[string]string{
 	"aws:ec2/subnet:Subnet":                                                                      "subnets cost nothing",
 	"aws:ec2/routeTable:RouteTable":                                                              "route tables cost nothing",
 	"aws:ec2/route:Route":                                                                        "routes cost nothing",
+	"aws:ec2/networkInterface:NetworkInterface":                                                  "network interfaces cost nothing; a public address on one is its Eip's line",
+	"aws:ec2/eipAssociation:EipAssociation":                                                      "associating an address costs nothing; the address is its Eip's line",
+	"aws:ec2/launchTemplate:LaunchTemplate":                                                      "launch templates cost nothing; what they launch is the Auto Scaling group's line (" + srcEC2 + ")",
 	"aws:ec2/routeTableAssociation:RouteTableAssociation":                                        "route table associations cost nothing",
 	"aws:ec2/internetGateway:InternetGateway":                                                    "internet gateways cost nothing (data transfer out is billed, not estimated)",
 	"aws:ec2/securityGroup:SecurityGroup":                                                        "security groups cost nothing",
