@@ -68,8 +68,9 @@ type Network struct {
 	Cidr string
 	// AzCount is how many availability zones the subnets span (key `azCount`; dev 2, prod 3): 2 or 3.
 	AzCount int
-	// NatStrategy is single, onePerAz or none (key `natStrategy`; dev single, prod onePerAz). none needs
-	// VPC endpoints, since tasks then reach AWS APIs only through them.
+	// NatStrategy is single, onePerAz, none or instance (key `natStrategy`; dev single, prod onePerAz).
+	// none needs VPC endpoints, since tasks then reach AWS APIs only through them; instance (one NAT
+	// instance on Graviton) is refused in prod and staging.
 	NatStrategy string
 	// Endpoints turns on the interface endpoints for ECR, Logs, Secrets Manager, SSM, SSM Messages and KMS
 	// (key `vpcEndpoints`; dev false, prod true). The S3 gateway endpoint is always there: it is free.

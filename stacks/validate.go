@@ -18,6 +18,8 @@ const (
 	NatSingle   = "single"
 	NatOnePerAz = "onePerAz"
 	NatNone     = "none"
+	// NatInstance is one NAT instance on Graviton (pkg/network natinstance.go): non-prod stacks only.
+	NatInstance = "instance"
 )
 
 // DefaultTlsPolicy is AWS's recommended ALB policy today: TLS 1.3 and 1.2 only, with post-quantum key
@@ -118,8 +120,10 @@ func (n Network) validate(v *validator, prod bool) {
 		"a private IPv4 network from /16 to /24 inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16, such as 10.20.0.0/16")
 	v.check(n.AzCount >= 2 && n.AzCount <= 3, "azCount", strconv.Itoa(n.AzCount), "2 or 3")
 	v.check(!prod || n.AzCount >= 2, "azCount", strconv.Itoa(n.AzCount), "at least 2 in prod")
-	v.check(slices.Contains([]string{NatSingle, NatOnePerAz, NatNone}, n.NatStrategy), "natStrategy",
-		n.NatStrategy, "single, onePerAz or none")
+	v.check(slices.Contains([]string{NatSingle, NatOnePerAz, NatNone, NatInstance}, n.NatStrategy), "natStrategy",
+		n.NatStrategy, "single, onePerAz, none or instance")
+	v.check(!prod || n.NatStrategy != NatInstance, "natStrategy", n.NatStrategy,
+		"onePerAz or none in prod and staging: a NAT instance is one instance in one AZ, replaced in minutes when it fails")
 	v.check(n.NatStrategy != NatNone || n.Endpoints, "natStrategy", n.NatStrategy,
 		"none only with vpcEndpoints: true, since tasks then reach ECR, Logs and Secrets Manager only through endpoints")
 	v.check(!prod || n.NatStrategy != NatSingle, "natStrategy", n.NatStrategy,
