@@ -17,12 +17,8 @@ var needs = map[string]func(stacks.Config) bool{
 	"aws:lb/trustStore:TrustStore":                       func(c stacks.Config) bool { return c.Edge.AuthenticatedOriginPulls },
 	"aws:s3/bucketObjectv2:BucketObjectv2":               func(c stacks.Config) bool { return c.Edge.AuthenticatedOriginPulls },
 	"aws:appautoscaling/scheduledAction:ScheduledAction": func(c stacks.Config) bool { return c.Service.ScheduledScaleToZero },
-	"aws:ec2/natGateway:NatGateway":                      natGateways,
-	"aws:ec2/eip:Eip":                                    func(c stacks.Config) bool { return natGateways(c) || natInstance(c) },
-	"aws:ec2/networkInterface:NetworkInterface":          natInstance,
-	"aws:ec2/eipAssociation:EipAssociation":              natInstance,
-	"aws:ec2/launchTemplate:LaunchTemplate":              natInstance,
-	"aws:autoscaling/group:Group":                        natInstance,
+	"aws:ec2/natGateway:NatGateway":                      func(c stacks.Config) bool { return c.Network.NatStrategy != "none" },
+	"aws:ec2/eip:Eip":                                    func(c stacks.Config) bool { return c.Network.NatStrategy != "none" },
 	"aws:ecr/repositoryPolicy:RepositoryPolicy":          func(c stacks.Config) bool { return len(c.Registry.PullAccountIds) > 0 },
 	"aws:s3/bucketVersioningV2:BucketVersioningV2":       func(c stacks.Config) bool { return c.Environment.IsProd() },
 	"aws:sns/topicSubscription:TopicSubscription":        func(c stacks.Config) bool { return len(c.Alarms.Emails) > 0 || c.Alarms.WebhookUrl != "" },
@@ -31,6 +27,7 @@ var needs = map[string]func(stacks.Config) bool{
 	"aws:efs/accessPoint:AccessPoint":                    HasVolumes,
 	"aws:efs/backupPolicy:BackupPolicy":                  HasVolumes,
 	"aws:efs/fileSystemPolicy:FileSystemPolicy":          HasVolumes,
+	"aws:lb/listenerRule:ListenerRule":                   HasRoutes,
 }
 
 // BootstrapTypes are created only by the bootstrap program, run by an administrator: no deploy role
@@ -60,14 +57,6 @@ func TypesFor(c stacks.Config) []string {
 	return out
 }
 
-// natGateways: the stack's NAT is one or more NAT gateways, each with its address.
-func natGateways(c stacks.Config) bool {
-	return c.Network.NatStrategy == stacks.NatSingle || c.Network.NatStrategy == stacks.NatOnePerAz
-}
-
-// natInstance: the stack's NAT is the NAT instance (network.NatInstance).
-func natInstance(c stacks.Config) bool { return c.Network.NatStrategy == stacks.NatInstance }
-
 // ownsDetector: the stack runs GuardDuty and creates the Region's detector (guardDutyDetector: create); one
 // that adopts it only reads it (DataSources).
 func ownsDetector(c stacks.Config) bool {
@@ -79,3 +68,9 @@ func ownsDetector(c stacks.Config) bool {
 // has no Volumes), so no deploy role or boundary gets EFS permissions; this is the one line that reads the
 // stack's volumes once it can.
 func HasVolumes(stacks.Config) bool { return false }
+
+// HasRoutes reports whether the stack declares web services beyond the first: each is an edge.Route, with
+// its listener rule on the HTTPS listener (aws:lb/listenerRule). No stack config can declare any yet
+// (stacks.Config has no services), so no deploy role gets the rule calls; this is the one line that flips
+// when stacks has services (the lead changes its body to count the stack's web services after the first).
+func HasRoutes(stacks.Config) bool { return false }
