@@ -17,8 +17,12 @@ var needs = map[string]func(stacks.Config) bool{
 	"aws:lb/trustStore:TrustStore":                       func(c stacks.Config) bool { return c.Edge.AuthenticatedOriginPulls },
 	"aws:s3/bucketObjectv2:BucketObjectv2":               func(c stacks.Config) bool { return c.Edge.AuthenticatedOriginPulls },
 	"aws:appautoscaling/scheduledAction:ScheduledAction": func(c stacks.Config) bool { return c.Service.ScheduledScaleToZero },
-	"aws:ec2/natGateway:NatGateway":                      func(c stacks.Config) bool { return c.Network.NatStrategy != "none" },
-	"aws:ec2/eip:Eip":                                    func(c stacks.Config) bool { return c.Network.NatStrategy != "none" },
+	"aws:ec2/natGateway:NatGateway":                      natGateways,
+	"aws:ec2/eip:Eip":                                    func(c stacks.Config) bool { return natGateways(c) || natInstance(c) },
+	"aws:ec2/networkInterface:NetworkInterface":          natInstance,
+	"aws:ec2/eipAssociation:EipAssociation":              natInstance,
+	"aws:ec2/launchTemplate:LaunchTemplate":              natInstance,
+	"aws:autoscaling/group:Group":                        natInstance,
 	"aws:ecr/repositoryPolicy:RepositoryPolicy":          func(c stacks.Config) bool { return len(c.Registry.PullAccountIds) > 0 },
 	"aws:s3/bucketVersioningV2:BucketVersioningV2":       func(c stacks.Config) bool { return c.Environment.IsProd() },
 	"aws:sns/topicSubscription:TopicSubscription":        func(c stacks.Config) bool { return len(c.Alarms.Emails) > 0 || c.Alarms.WebhookUrl != "" },
@@ -56,6 +60,14 @@ func TypesFor(c stacks.Config) []string {
 	sort.Strings(out)
 	return out
 }
+
+// natGateways: the stack's NAT is one or more NAT gateways, each with its address.
+func natGateways(c stacks.Config) bool {
+	return c.Network.NatStrategy == stacks.NatSingle || c.Network.NatStrategy == stacks.NatOnePerAz
+}
+
+// natInstance: the stack's NAT is the NAT instance (network.NatInstance).
+func natInstance(c stacks.Config) bool { return c.Network.NatStrategy == stacks.NatInstance }
 
 // ownsDetector: the stack runs GuardDuty and creates the Region's detector (guardDutyDetector: create); one
 // that adopts it only reads it (DataSources).

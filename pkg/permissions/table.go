@@ -91,6 +91,44 @@ var Table = []Row{
 		call(Read, Unscoped, "ec2:DescribeNatGateways"),
 		call(Update, Ec2Stack, "ec2:CreateTags", "ec2:DeleteTags").at(ec2ID("natgateway")),
 		call(Delete, Ec2Stack, "ec2:DeleteNatGateway").at(ec2ID("natgateway")))},
+	// The NAT instance (network.NatInstance): its fixed interface, address, launch template and group.
+	{Type: "aws:ec2/networkInterface:NetworkInterface", Source: srcTagOnCreate + "; ec2/vpc_network_interface.go sets " +
+		"source_dest_check with ModifyNetworkInterfaceAttribute after the create, and detaches before the delete",
+		Calls: append(ec2Creating("CreateNetworkInterface", self),
+			call(Create, Ec2Stack, "ec2:CreateNetworkInterface").at(ec2In("subnet", "subnetId"), ec2List("security-group", "securityGroups")),
+			call(Create, Ec2Stack, "ec2:ModifyNetworkInterfaceAttribute"),
+			call(Read, Unscoped, "ec2:DescribeNetworkInterfaces"),
+			call(Update, Ec2Stack, "ec2:ModifyNetworkInterfaceAttribute", "ec2:CreateTags", "ec2:DeleteTags"),
+			call(Delete, Ec2Stack, "ec2:DetachNetworkInterface", "ec2:DeleteNetworkInterface"))},
+	{Type: "aws:ec2/eipAssociation:EipAssociation", Source: "ec2/ec2_eip_association.go: AssociateAddress, DescribeAddresses, " +
+		"DisassociateAddress, each authorised against the address and the interface (Service Authorization Reference)",
+		Calls: []Call{
+			call(Create, Ec2Stack, "ec2:AssociateAddress").at(ec2In("elastic-ip", "allocationId"), ec2In("network-interface", "networkInterfaceId")),
+			call(Read, Unscoped, "ec2:DescribeAddresses"),
+			call(Delete, Ec2Stack, "ec2:DisassociateAddress").at(ec2In("elastic-ip", "allocationId"), ec2In("network-interface", "networkInterfaceId"))}},
+	{Type: "aws:ec2/launchTemplate:LaunchTemplate", Source: srcTagOnCreate + "; ec2/ec2_launch_template.go: an update " +
+		"creates a version and makes it the default (ModifyLaunchTemplate)",
+		Calls: append(ec2Creating("CreateLaunchTemplate", self),
+			call(Read, Unscoped, "ec2:DescribeLaunchTemplates", "ec2:DescribeLaunchTemplateVersions"),
+			call(Update, Ec2Stack, "ec2:CreateLaunchTemplateVersion", "ec2:ModifyLaunchTemplate", "ec2:CreateTags", "ec2:DeleteTags"),
+			call(Delete, Ec2Stack, "ec2:DeleteLaunchTemplate"))},
+	{Type: "aws:autoscaling/group:Group", Source: "autoscaling/group.go (tags in the create are autoscaling:CreateOrUpdateTags; " +
+		"the delete scales to zero first); a group with a launch template checks the caller's ec2:RunInstances on the template " +
+		"and what it launches (https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-launch-template-permissions.html); " +
+		"the group's first use creates AWSServiceRoleForAutoScaling " +
+		"(https://docs.aws.amazon.com/autoscaling/ec2/userguide/autoscaling-service-linked-role.html)",
+		Calls: []Call{
+			call(Create, StackAutoScalingGroups, "autoscaling:CreateAutoScalingGroup", "autoscaling:CreateOrUpdateTags").tagged().untagged(),
+			call(Create, Ec2RunNatInstance, "ec2:RunInstances").at(launchTemplateOf, natInterfaces),
+			call(Create, Ec2RunNatInstance, "ec2:RunInstances").at(func(p Planned) []string {
+				return []string{p.Scope.ARN("ec2", "instance/*"), p.Scope.ARN("ec2", "volume/*"),
+					"arn:aws:ec2:" + p.Scope.Region + "::image/*"}
+			}).untagged(),
+			slr("autoscaling.amazonaws.com"),
+			call(Read, Unscoped, "autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeScalingActivities"),
+			call(Update, StackAutoScalingGroups, "autoscaling:UpdateAutoScalingGroup", "autoscaling:CreateOrUpdateTags",
+				"autoscaling:DeleteTags"),
+			call(Delete, StackAutoScalingGroups, "autoscaling:UpdateAutoScalingGroup", "autoscaling:DeleteAutoScalingGroup")}},
 	{Type: "aws:ec2/securityGroup:SecurityGroup", Source: srcTagOnCreate + "; security_group.go revokes the default egress rule after create",
 		Calls: append(ec2Creating("CreateSecurityGroup", self),
 			call(Create, Ec2Stack, "ec2:CreateSecurityGroup").at(ec2In("vpc", "vpcId")),
@@ -703,6 +741,7 @@ func slr(service string) Call {
 
 // slrNames are the roles AWS names for each service (IAM: "Services that work with IAM").
 var slrNames = map[string]string{
+	"autoscaling.amazonaws.com":                  "AWSServiceRoleForAutoScaling",
 	"ecs.amazonaws.com":                          "AWSServiceRoleForECS",
 	"ecs.application-autoscaling.amazonaws.com":  "AWSServiceRoleForApplicationAutoScaling_ECSService",
 	"elasticloadbalancing.amazonaws.com":         "AWSServiceRoleForElasticLoadBalancing",
@@ -734,6 +773,36 @@ func ec2List(kind, key string) func(Planned) []string {
 		}
 		return out
 	}
+}
+
+// launchTemplateOf is the launch template a group launches from.
+func launchTemplateOf(p Planned) []string {
+	return []string{p.Scope.ARN("ec2", "launch-template/"+p.Str("launchTemplate.id"))}
+}
+
+// natInterfaces are the network interfaces the group's launch template attaches, with the subnet and
+// security groups each is in: RunInstances is authorised against all of them.
+func natInterfaces(p Planned) []string {
+	var out []string
+	for _, lt := range p.Plan.ByType("aws:ec2/launchTemplate:LaunchTemplate") {
+		if lt.ID != p.Str("launchTemplate.id") {
+			continue
+		}
+		nics, _ := lt.In("networkInterfaces").([]any)
+		for _, n := range nics {
+			id, _ := n.(map[string]any)["networkInterfaceId"].(string)
+			for _, eni := range p.Plan.ByType("aws:ec2/networkInterface:NetworkInterface") {
+				if eni.ID != id {
+					continue
+				}
+				e := Planned{Resource: eni, Scope: p.Scope, Plan: p.Plan}
+				out = append(out, p.Scope.ARN("ec2", "network-interface/"+id))
+				out = append(out, ec2In("subnet", "subnetId")(e)...)
+				out = append(out, ec2List("security-group", "securityGroups")(e)...)
+			}
+		}
+	}
+	return out
 }
 
 func inputArn(key string) func(Planned) []string {
