@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/fargate-platform/fargate-platform/pkg/edge"
 	"github.com/fargate-platform/fargate-platform/pkg/fargate"
 )
 
@@ -428,12 +429,14 @@ func allSecrets(c Config) []string {
 	return out
 }
 
-// ordered sorts services by name, release tasks by order then name (the run order).
+// ordered puts the release tasks first, in run order (order, then name), then the other services by name.
 func ordered(in []ServiceSpec) []ServiceSpec {
 	out := slices.Clone(in)
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]
-		if a.Role == RoleRelease && b.Role == RoleRelease && a.Order != b.Order {
+		if ra, rb := a.Role == RoleRelease, b.Role == RoleRelease; ra != rb {
+			return ra
+		} else if ra && a.Order != b.Order {
 			return a.Order < b.Order
 		}
 		return a.Name < b.Name
@@ -469,7 +472,7 @@ func legacyServices(c Config) []ServiceSpec {
 // Service-level validation.
 
 var (
-	digestImageRe = regexp.MustCompile(`^[a-z0-9.-]+(:[0-9]+)?(/[a-z0-9._-]+)+@sha256:[0-9a-f]{64}$`)
+	digestImageRe = regexp.MustCompile(`^[a-z0-9.-]+(:[0-9]+)?(/[a-z0-9._-]+)+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?@sha256:[0-9a-f]{64}$`)
 	// schedulerCronRe is EventBridge Scheduler's cron: six fields, minutes to year.
 	schedulerCronRe = regexp.MustCompile(`^cron\((\S+ ){5}\S+\)$`)
 	credentialRe    = regexp.MustCompile(`(?i)PASSWORD|TOKEN|SECRET|(^|_)KEY($|_)|CREDENTIAL`)
@@ -588,6 +591,9 @@ func (c Config) validateServices(v *validator, prod bool) {
 			if s.Routing.IsDefault() {
 				defaults++
 			} else {
+				if msg := edge.ConditionProblem(s.Routing.Hosts, s.Routing.Paths); msg != "" {
+					v.add(f("routing"), fmt.Sprintf("hosts %v, paths %v", s.Routing.Hosts, s.Routing.Paths), msg)
+				}
 				v.check(s.Routing.Priority >= 1 && s.Routing.Priority <= 50000, f("routing.priority"),
 					strconv.Itoa(s.Routing.Priority), "1 to 50000, unique: the listener evaluates rules lowest first")
 				if other, dup := priorities[s.Routing.Priority]; dup {
@@ -598,6 +604,8 @@ func (c Config) validateServices(v *validator, prod bool) {
 		} else {
 			v.check(s.Routing.IsDefault() && s.Routing.Priority == 0, f("routing"), s.Role, "no routing: only web services are routed")
 		}
+		v.check(len(s.Calls) == 0 || IsLongRunning(s.Role), f("calls"), s.Role,
+			"no calls: Service Connect reaches internal services from ECS services (web, worker, internal), not from tasks run on their own")
 		for _, callee := range s.Calls {
 			t, ok := byName[callee]
 			v.check(ok && t.Role == RoleInternal && callee != s.Name, f("calls"), callee, "the name of an internal service of the stack")
