@@ -37,6 +37,7 @@ import (
 	"github.com/fargate-platform/fargate-platform/pkg/rules"
 	"github.com/fargate-platform/fargate-platform/pkg/secrets"
 	"github.com/fargate-platform/fargate-platform/pkg/service"
+	"github.com/fargate-platform/fargate-platform/pkg/volumes"
 	"github.com/fargate-platform/fargate-platform/stacks"
 )
 
@@ -188,7 +189,7 @@ func compose(ctx *pulumi.Context, cfg stacks.Config) error {
 		return fmt.Errorf("network: %w", err)
 	}
 
-	reg, err := registry.New(ctx, name, &registry.Args{
+	registryArgs := &registry.Args{
 		AppRepositoryName:   cfg.Registry.AppRepository,
 		NginxRepositoryName: cfg.Registry.NginxRepository,
 		KmsKeyArn:           sec.KeyArn,
@@ -197,7 +198,11 @@ func compose(ctx *pulumi.Context, cfg stacks.Config) error {
 		ForceDelete:         !prod,
 		PullAccountIds:      cfg.Registry.PullAccountIds,
 		Protect:             prod,
-	}, inAccount)
+	}
+	if usesQueueLatency(cfg) {
+		registryArgs.QueueLatencyRepositoryName = name + "/queue-latency"
+	}
+	reg, err := registry.New(ctx, name, registryArgs, inAccount)
 	if err != nil {
 		return fmt.Errorf("registry: %w", err)
 	}
@@ -238,16 +243,38 @@ func compose(ctx *pulumi.Context, cfg stacks.Config) error {
 		return fmt.Errorf("data: %w", err)
 	}
 
+	// Shared volumes: an EFS file system each, reached only by the services that mount it.
+	var vols *volumes.Volumes
+	if len(cfg.Volumes) > 0 {
+		var subnets []pulumi.StringInput
+		for i := 0; i < cfg.Network.AzCount; i++ {
+			subnets = append(subnets, net.PrivateSubnetIds.Index(pulumi.Int(i)))
+		}
+		vols, err = volumes.New(ctx, name, &volumes.Args{
+			VpcId:     net.VpcId,
+			SubnetIds: subnets,
+			KmsKeyArn: sec.KeyArn,
+			Volumes:   volumeArgs(cfg),
+			Protect:   prod,
+		}, inAccount)
+		if err != nil {
+			return fmt.Errorf("volumes: %w", err)
+		}
+	}
+
+	// The ALB sends what no rule matches to the default web service, and each routed one its own way.
+	front := defaultWeb(cfg)
 	web, err := edge.New(ctx, name, &edge.Args{
 		VpcId:                    net.VpcId,
 		PublicSubnetIds:          net.PublicSubnetIds,
 		ServiceSecurityGroupId:   net.ServiceSecurityGroupId,
-		ContainerPort:            service.NginxPort,
+		ContainerPort:            targetPort(front),
+		Routes:                   edgeRoutes(cfg),
 		Domain:                   cfg.Edge.Domain,
 		ZoneId:                   cfg.Edge.ZoneId,
 		Wildcard:                 cfg.Edge.Wildcard,
 		TlsPolicy:                cfg.Edge.TlsPolicy,
-		HealthCheckPath:          cfg.Edge.HealthCheckPath,
+		HealthCheckPath:          front.HealthCheckPath,
 		IdleTimeoutSeconds:       cfg.Edge.IdleTimeoutSeconds,
 		CloudflareOnly:           cfg.Edge.CloudflareOnly,
 		ManageZoneSettings:       cfg.Edge.ManageZoneSettings,
@@ -307,6 +334,12 @@ func compose(ctx *pulumi.Context, cfg stacks.Config) error {
 		AlbResourceLabel: web.AlbResourceLabel,
 		HealthCheckPath:  cfg.Edge.HealthCheckPath,
 		RealIpHeader:     realIpHeader(cfg.Edge.CloudflareOnly),
+		// The declared services (none: the default shape above), the VPC for internal services' groups,
+		// the queue-latency sidecar's image and the volumes' readiness.
+		Services:          serviceSpecs(cfg, web, vols),
+		VpcId:             net.VpcId,
+		QueueLatencyImage: queueLatencyImage(reg, cfg),
+		VolumesReady:      volumesReady(vols),
 	}, inAccount)
 	if err != nil {
 		return fmt.Errorf("service: %w", err)
@@ -325,10 +358,7 @@ func compose(ctx *pulumi.Context, cfg stacks.Config) error {
 		DbConnections:          cfg.Alarms.DbConnections,
 		Domain:                 cfg.Edge.Domain,
 		ClusterName:            svc.ClusterName,
-		Services: []observability.ServiceRef{
-			{Name: "web", ServiceName: svc.WebServiceName, DesiredMin: cfg.Service.Web.Min},
-			{Name: "worker", ServiceName: svc.WorkerServiceName, DesiredMin: cfg.Service.Worker.Min},
-		},
+		Services:                alarmedServices(cfg, svc),
 		AlbArnSuffix:            web.AlbArnSuffix,
 		TargetGroupArnSuffix:    web.TargetGroupArnSuffix,
 		DbInstanceId:            db.DbInstanceId,
@@ -357,10 +387,13 @@ func compose(ctx *pulumi.Context, cfg stacks.Config) error {
 	ctx.Export("appRepositoryUrl", reg.AppRepositoryUrl)
 	ctx.Export("nginxRepositoryUrl", reg.NginxRepositoryUrl)
 	ctx.Export("clusterName", svc.ClusterName)
-	ctx.Export("webServiceName", svc.WebServiceName)
-	ctx.Export("workerServiceName", svc.WorkerServiceName)
-	ctx.Export("migrateTaskDefinitionArn", svc.MigrateTaskDefinitionArn)
-	ctx.Export("migrateTaskFamily", svc.MigrateTaskFamily)
+	// The default shape's names, which runbooks use (a stack that declares services has its own).
+	if !cfg.ServicesDeclared {
+		ctx.Export("webServiceName", svc.WebServiceName)
+		ctx.Export("workerServiceName", svc.WorkerServiceName)
+		ctx.Export("migrateTaskDefinitionArn", svc.MigrateTaskDefinitionArn)
+		ctx.Export("migrateTaskFamily", svc.MigrateTaskFamily)
+	}
 	// What a deploy runs and rolls, as data: the release tasks in run order, then the services.
 	ctx.Export("releaseTasks", svc.ReleaseTasks)
 	ctx.Export("services", svc.Services)
@@ -371,6 +404,23 @@ func compose(ctx *pulumi.Context, cfg stacks.Config) error {
 	ctx.Export("kmsKeyArn", sec.KeyArn)
 	ctx.Export("appSecretNames", pulumi.ToStringArray(sortedKeys(cfg.Secrets.AppSecrets)))
 	return nil
+}
+
+// queueLatencyImage is the sidecar's image, at the stack's app image tag (the pipeline builds both from
+// one commit), when a worker scales on queue latency.
+func queueLatencyImage(reg *registry.Registry, cfg stacks.Config) pulumi.StringInput {
+	if !usesQueueLatency(cfg) {
+		return nil
+	}
+	return pulumi.Sprintf("%s:%s", reg.QueueLatencyRepositoryUrl, cfg.Service.AppImageTag)
+}
+
+// volumesReady is what a task that mounts a volume waits for.
+func volumesReady(v *volumes.Volumes) []pulumi.Resource {
+	if v == nil {
+		return nil
+	}
+	return v.Ready()
 }
 
 // redeployAfterPasswordRotation is five minutes after data.DbPasswordRotation's one-hour window closes.

@@ -293,8 +293,22 @@ func (r *reader) readServices(c *Config, d defaults) {
 		r.bad(r.ns, "services", raw, "an object of service name: {role, ...} (docs/service.md)")
 		return
 	}
+	// Pulumi hands every declared key to the program with its default, so a key counts as set when it
+	// holds something else than the default shape's own value.
+	sv, dd := c.Service, d
+	moved := map[string]bool{
+		"webCpu": sv.Web.Cpu != dd.web.Cpu, "webMemory": sv.Web.Memory != dd.web.Memory,
+		"webDesiredCount": sv.Web.Desired != dd.web.Desired, "webMinCount": sv.Web.Min != dd.web.Min,
+		"webMaxCount": sv.Web.Max != dd.web.Max, "workerCpu": sv.Worker.Cpu != dd.worker.Cpu,
+		"workerMemory": sv.Worker.Memory != dd.worker.Memory, "workerDesiredCount": sv.Worker.Desired != dd.worker.Desired,
+		"workerMinCount": sv.Worker.Min != dd.worker.Min, "workerMaxCount": sv.Worker.Max != dd.worker.Max,
+		"nginxCpu": sv.NginxCpu != 128, "nginxMemory": sv.NginxMemory != 256,
+		"webCommand":     len(sv.WebCommand) > 0,
+		"workerCommand":  !slices.Equal(sv.WorkerCommand, []string{"bundle", "exec", "sidekiq"}),
+		"migrateCommand": !slices.Equal(sv.MigrateCommand, []string{"bin/rails", "db:migrate"}),
+	}
 	for _, k := range legacyKeys {
-		if _, set := r.get(r.ns + ":" + k); set {
+		if moved[k] {
 			r.errs = append(r.errs, &KeyError{Key: k, Problem: "sizes the default shape, which `services` replaces: " +
 				"set it on the service instead (services.<name>.cpu, memory, desired, min, max, command, nginxCpu, nginxMemory), " +
 				"then `pulumi config rm " + k + "`"})

@@ -1,6 +1,7 @@
 package permissions
 
 import (
+	"slices"
 	"sort"
 
 	"github.com/fargate-platform/fargate-platform/stacks"
@@ -26,6 +27,7 @@ var needs = map[string]func(stacks.Config) bool{
 	"aws:ecr/repositoryPolicy:RepositoryPolicy":          func(c stacks.Config) bool { return len(c.Registry.PullAccountIds) > 0 },
 	"aws:s3/bucketVersioningV2:BucketVersioningV2":       func(c stacks.Config) bool { return c.Environment.IsProd() },
 	"aws:sns/topicSubscription:TopicSubscription":        func(c stacks.Config) bool { return len(c.Alarms.Emails) > 0 || c.Alarms.WebhookUrl != "" },
+	"aws:servicediscovery/httpNamespace:HttpNamespace":   func(c stacks.Config) bool { return HasRole(c, stacks.RoleInternal) },
 	"aws:efs/fileSystem:FileSystem":                      HasVolumes,
 	"aws:efs/mountTarget:MountTarget":                    HasVolumes,
 	"aws:efs/accessPoint:AccessPoint":                    HasVolumes,
@@ -75,14 +77,19 @@ func ownsDetector(c stacks.Config) bool {
 	return c.Alarms.GuardDuty && c.Alarms.GuardDutyDetector == stacks.GuardDutyCreate
 }
 
-// HasVolumes reports whether the stack declares volumes: its plan then holds pkg/volumes' EFS types, and its
-// boundary lets task roles mount them (Scope.Volumes). No stack config can declare any yet (stacks.Config
-// has no Volumes), so no deploy role or boundary gets EFS permissions; this is the one line that reads the
-// stack's volumes once it can.
-func HasVolumes(stacks.Config) bool { return false }
+// HasVolumes reports whether the stack declares volumes (key `volumes`): its plan then holds pkg/volumes'
+// EFS types, and its boundary lets task roles mount them (Scope.Volumes).
+func HasVolumes(c stacks.Config) bool { return len(c.Volumes) > 0 }
 
-// HasRoutes reports whether the stack declares web services beyond the first: each is an edge.Route, with
-// its listener rule on the HTTPS listener (aws:lb/listenerRule). No stack config can declare any yet
-// (stacks.Config has no services), so no deploy role gets the rule calls; this is the one line that flips
-// when stacks has services (the lead changes its body to count the stack's web services after the first).
-func HasRoutes(stacks.Config) bool { return false }
+// HasRoutes reports whether the stack declares routed web services: each is an edge.Route, with its
+// listener rule on the HTTPS listener (aws:lb/listenerRule).
+func HasRoutes(c stacks.Config) bool {
+	return slices.ContainsFunc(c.Services, func(s stacks.ServiceSpec) bool {
+		return s.Role == stacks.RoleWeb && !s.Routing.IsDefault()
+	})
+}
+
+// HasRole reports whether a service of the stack has the role.
+func HasRole(c stacks.Config, role string) bool {
+	return slices.ContainsFunc(c.Services, func(s stacks.ServiceSpec) bool { return s.Role == role })
+}
