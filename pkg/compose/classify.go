@@ -221,7 +221,12 @@ func healthURL(hc *types.HealthCheckConfig) (port int, path string, ok bool) {
 	if !httpCmdRe.MatchString(test) {
 		return 0, "", false
 	}
-	m := httpURLRe.FindStringSubmatch(test)
+	var m []string
+	for _, c := range httpURLRe.FindAllStringSubmatch(test, -1) {
+		if m == nil || m[1] == "" && m[2] == "" {
+			m = c
+		}
+	}
 	if m == nil {
 		return 0, "", false
 	}
@@ -252,7 +257,13 @@ func hostOf(v string) string {
 		if u, err := url.Parse(v); err == nil {
 			return u.Hostname()
 		}
-		return ""
+		// A password with URL-special characters breaks url.Parse: the host follows the last @.
+		rest := v[strings.Index(v, "://")+3:]
+		rest = rest[strings.LastIndex(rest, "@")+1:]
+		if i := strings.IndexAny(rest, ":/?"); i >= 0 {
+			rest = rest[:i]
+		}
+		return rest
 	}
 	first := strings.Split(v, ",")[0]
 	if h, _, ok := strings.Cut(first, ":"); ok {

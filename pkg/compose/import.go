@@ -128,7 +128,11 @@ func looksSecret(v string) bool {
 	if tokenFormatRe.MatchString(v) || credURLRe.MatchString(v) {
 		return true
 	}
-	return len(v) >= 24 && !strings.ContainsAny(v, " /") && entropy(v) >= 4.0
+	if len(v) < 24 || strings.ContainsAny(v, " /.") {
+		return false
+	}
+	hex := strings.Trim(strings.ToLower(v), "0123456789abcdef") == ""
+	return entropy(v) >= 4.0 || hex && len(v) >= 32 || entropy(v) >= 3.5 && strings.ContainsAny(v, "0123456789") && strings.ContainsAny(strings.ToLower(v), "abcdefghijklmnopqrstuvwxyz")
 }
 
 type importer struct {
@@ -413,6 +417,9 @@ func (im *importer) mapApps(names []string) {
 			builds[s.Build.Context+"|"+s.Build.Dockerfile+"|"+s.Build.Target] = true
 		} else {
 			imageUse[s.Image]++
+			if len(s.Ports) > 0 {
+				imageUse[s.Image] += 10 // the published one is the app's own
+			}
 		}
 	}
 	appImage, best := "", 0
@@ -482,7 +489,7 @@ func (im *importer) mapApps(names []string) {
 		for k, v := range im.p.Env(a.name) {
 			if v != nil && roleEnvRe.MatchString(k) {
 				switch strings.ToLower(*v) {
-				case "worker", "jobs", "queue", "web", "server", "scheduler", "cron", "beat", "migrate", "release":
+				case "worker", "web", "server", "scheduler", "cron", "beat", "migrate", "release":
 					envRole = strings.ToLower(*v) + " (" + k + ")"
 				}
 			}
@@ -508,7 +515,7 @@ func (im *importer) mapApps(names []string) {
 		case s.Restart == types.RestartPolicyNo || s.Restart == "on-failure" || completed[a.name] ||
 			(migrateRe.MatchString(text) && !a.published && !workerRe.MatchString(text)) || strings.HasPrefix(envRole, "migrate") || strings.HasPrefix(envRole, "release"):
 			a.role, a.why = stacks.RoleRelease, "a one-shot task (restart "+orDash(s.Restart)+", a migration command or a service_completed_successfully dependency): a deploy runs it before the services roll"
-		case workerRe.MatchString(text) && !clockRe.MatchString(text) || strings.HasPrefix(envRole, "worker") || strings.HasPrefix(envRole, "jobs") || strings.HasPrefix(envRole, "queue"):
+		case workerRe.MatchString(text) && !clockRe.MatchString(text) || strings.HasPrefix(envRole, "worker"):
 			a.role, a.why = stacks.RoleWorker, "runs a job system"
 			if envRole != "" {
 				a.why = "its role is chosen by " + envRole

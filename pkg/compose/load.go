@@ -58,7 +58,10 @@ func Load(ctx context.Context, o LoadOptions) (*Project, error) {
 	if len(o.Files) == 0 {
 		return nil, fmt.Errorf("compose: no Compose file given")
 	}
-	dir := filepath.Dir(o.Files[0])
+	dir, err := filepath.Abs(filepath.Dir(o.Files[0]))
+	if err != nil {
+		return nil, fmt.Errorf("compose: %w", err)
+	}
 	envFiles := o.EnvFiles
 	if len(envFiles) == 0 {
 		if _, err := os.Stat(filepath.Join(dir, ".env")); err == nil {

@@ -30,7 +30,7 @@ func (r *Result) StackFile(project string, old []byte) ([]byte, error) {
 		if strings.Contains(k, ":") {
 			name = k
 		}
-		keys[name] = &yaml.Node{Kind: yaml.ScalarNode, Value: v}
+		keys[name] = &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: v}
 	}
 	if len(r.Services) > 0 {
 		n := &yaml.Node{}
