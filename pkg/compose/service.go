@@ -24,7 +24,8 @@ var (
 	depCache  = regexp.MustCompile(`node_modules|\.bundle|/bundle$|gems|\.cache|pip|\.npm|\.yarn|vendor/bundle`)
 )
 
-// DatabaseURL is what an app that reads one DATABASE_URL is given: the stack's variables put together at
+// DatabaseURL is what an app that reads one DATABASE_URL is given (PostgreSQL docs, libpq "Environment
+// Variables": "PGPASSWORD behaves the same as the password connection parameter"): the stack's variables put together at
 // container start, the password left out of the URL and read by libpq from PGPASSWORD (libpq: "the
 // password ... PGPASSWORD environment variable" when the connection string has none), so no password ever
 // sits in a URL (no percent-escaping), and a rotated password reaches the next task as DB_PASSWORD.
