@@ -18,6 +18,7 @@ const (
 // alarm is one CloudWatch alarm before it has actions.
 type alarm struct {
 	suffix      string // "<name>-<suffix>" is the alarm's name
+	service     string // the ServiceRef's Name for a service's alarms, else ""
 	description string
 	namespace   string
 	metric      string
@@ -75,7 +76,8 @@ func alarms(ctx *pulumi.Context, name string, a Args, topicArn pulumi.StringOutp
 	return names.ToStringArrayOutput(), nil
 }
 
-// alarmSet is the alarms the args call for, in creation order.
+// alarmSet is the alarms the args call for, in creation order: each service's (whatever its role, the
+// same three, named after the service), then the load balancer's, the database's and each cache node's.
 func alarmSet(a Args) []alarm {
 	var out []alarm
 	for _, s := range a.Services {
@@ -84,11 +86,11 @@ func alarmSet(a Args) []alarm {
 			// High CPU and memory averaged over the service's tasks for 5 minutes: autoscaling should have
 			// acted by then. No data means no tasks run (a scheduled scale to zero); the running-tasks
 			// alarm speaks for that, so silence is not a breach here.
-			alarm{suffix: s.Name + "-cpu-high", description: fmt.Sprintf("%s service CPU above %d%% for 5 minutes", s.Name, a.CpuPercent),
+			alarm{suffix: s.Name + "-cpu-high", service: s.Name, description: fmt.Sprintf("%s service CPU above %d%% for 5 minutes", s.Name, a.CpuPercent),
 				namespace: "AWS/ECS", metric: "CPUUtilization", dimensions: svc, statistic: "Average",
 				period: 60, evaluations: 5, datapoints: 5, comparison: "GreaterThanThreshold",
 				threshold: float64(a.CpuPercent), missing: missingIsOK},
-			alarm{suffix: s.Name + "-memory-high", description: fmt.Sprintf("%s service memory above %d%% for 5 minutes", s.Name, a.MemoryPercent),
+			alarm{suffix: s.Name + "-memory-high", service: s.Name, description: fmt.Sprintf("%s service memory above %d%% for 5 minutes", s.Name, a.MemoryPercent),
 				namespace: "AWS/ECS", metric: "MemoryUtilization", dimensions: svc, statistic: "Average",
 				period: 60, evaluations: 5, datapoints: 5, comparison: "GreaterThanThreshold",
 				threshold: float64(a.MemoryPercent), missing: missingIsOK},
@@ -191,6 +193,7 @@ func runningTasks(a Args, s ServiceRef) alarm {
 	}
 	return alarm{
 		suffix:      s.Name + "-running-tasks-low",
+		service:     s.Name,
 		description: fmt.Sprintf("%s service runs fewer than %d tasks (or fewer than it wants) for 5 minutes", s.Name, s.DesiredMin),
 		queries: cloudwatch.MetricAlarmMetricQueryArray{
 			metric("running", "RunningTaskCount"),

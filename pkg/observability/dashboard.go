@@ -43,12 +43,23 @@ type MetricProperties struct {
 // DashboardIds are the resolved names a dashboard shows.
 type DashboardIds struct {
 	Region, Cluster, Alb, TargetGroup, DbInstance, CacheGroup string
-	// Services maps web/worker to the ECS service name.
-	Services map[string]string
+	// Services are the ECS services, in order: web-role ones go to section 3, worker and internal ones
+	// to section 5, each section keeping this order.
+	Services []DashboardService
 	// CacheNodes is the number of cache clusters in the group.
 	CacheNodes int
 	// Domain is the app's host name, or "".
 	Domain string
+}
+
+// DashboardService is one ECS service on the dashboard.
+type DashboardService struct {
+	// Name is the service's name in the stack (ServiceRef.Name); it titles the widgets.
+	Name string
+	// Role is RoleWeb, RoleWorker or RoleInternal. Default: as ServiceRef.Role.
+	Role string
+	// ServiceName is the ECS service's name (the ServiceName dimension).
+	ServiceName string
 }
 
 // newDashboard creates the dashboard once every name it shows is known.
@@ -59,10 +70,9 @@ func newDashboard(ctx *pulumi.Context, name string, a Args, region string, paren
 	}
 	body := pulumi.All(inputs...).ApplyT(func(v []any) (string, error) {
 		ids := DashboardIds{Region: region, Cluster: v[0].(string), Alb: v[1].(string), TargetGroup: v[2].(string),
-			DbInstance: v[3].(string), CacheGroup: v[4].(string), Services: map[string]string{},
-			CacheNodes: a.CacheNodes, Domain: a.Domain}
+			DbInstance: v[3].(string), CacheGroup: v[4].(string), CacheNodes: a.CacheNodes, Domain: a.Domain}
 		for i, s := range a.Services {
-			ids.Services[s.Name] = v[5+i].(string)
+			ids.Services = append(ids.Services, DashboardService{Name: s.Name, Role: s.Role, ServiceName: v[5+i].(string)})
 		}
 		b, err := json.Marshal(Layout(ids))
 		if err != nil {
@@ -82,8 +92,11 @@ func newDashboard(ctx *pulumi.Context, name string, a Args, region string, paren
 	return d.DashboardName, nil
 }
 
-// Layout lays the dashboard out along a request: Cloudflare, the ALB, the web service, the data stores,
-// then the worker that drains the queues.
+// Layout lays the dashboard out along a request: 1 Cloudflare, 2 the ALB, 3 the web services, 4 the data
+// stores, 5 the workers that drain the queues and the internal services. A section with one service is
+// headed "## N. <name> service", one with several "## 3. Web services" or "## 5. Workers and internal
+// services"; each service is one row of CPU, memory and tasks. A section without services is left out,
+// and the others keep their numbers.
 func Layout(ids DashboardIds) Dashboard {
 	var d Dashboard
 	y := 0
@@ -128,24 +141,38 @@ func Layout(ids DashboardIds) Dashboard {
 		),
 	)
 
-	service := func(n int, key string) {
-		svc, ok := ids.Services[key]
-		if !ok {
-			return
+	var web, workers []DashboardService
+	for _, s := range ids.Services {
+		if roleOf(s.Name, s.Role) == RoleWeb {
+			web = append(web, s)
+		} else {
+			workers = append(workers, s)
 		}
-		dims := []any{"ClusterName", ids.Cluster, "ServiceName", svc}
-		row(1, text(fmt.Sprintf("## %d. %s service", n, key)))
-		row(6,
-			metric(key+" CPU %", "Average", append(append([]any{"AWS/ECS", "CPUUtilization"}, dims...), opts{"label": "Average"}),
-				append(append([]any{"AWS/ECS", "CPUUtilization"}, dims...), opts{"stat": "Maximum", "label": "Maximum"})),
-			metric(key+" memory %", "Average", append(append([]any{"AWS/ECS", "MemoryUtilization"}, dims...), opts{"label": "Average"}),
-				append(append([]any{"AWS/ECS", "MemoryUtilization"}, dims...), opts{"stat": "Maximum", "label": "Maximum"})),
-			metric(key+" tasks", "Average",
-				append(append([]any{"ECS/ContainerInsights", "RunningTaskCount"}, dims...), opts{"label": "Running"}),
-				append(append([]any{"ECS/ContainerInsights", "DesiredTaskCount"}, dims...), opts{"label": "Desired"})),
-		)
 	}
-	service(3, ServiceWeb)
+	section := func(n int, several string, services []DashboardService) {
+		switch len(services) {
+		case 0:
+			return
+		case 1:
+			row(1, text(fmt.Sprintf("## %d. %s service", n, services[0].Name)))
+		default:
+			row(1, text(fmt.Sprintf("## %d. %s", n, several)))
+		}
+		for _, s := range services {
+			key := s.Name
+			dims := []any{"ClusterName", ids.Cluster, "ServiceName", s.ServiceName}
+			row(6,
+				metric(key+" CPU %", "Average", append(append([]any{"AWS/ECS", "CPUUtilization"}, dims...), opts{"label": "Average"}),
+					append(append([]any{"AWS/ECS", "CPUUtilization"}, dims...), opts{"stat": "Maximum", "label": "Maximum"})),
+				metric(key+" memory %", "Average", append(append([]any{"AWS/ECS", "MemoryUtilization"}, dims...), opts{"label": "Average"}),
+					append(append([]any{"AWS/ECS", "MemoryUtilization"}, dims...), opts{"stat": "Maximum", "label": "Maximum"})),
+				metric(key+" tasks", "Average",
+					append(append([]any{"ECS/ContainerInsights", "RunningTaskCount"}, dims...), opts{"label": "Running"}),
+					append(append([]any{"ECS/ContainerInsights", "DesiredTaskCount"}, dims...), opts{"label": "Desired"})),
+			)
+		}
+	}
+	section(3, "Web services", web)
 
 	db := []any{"DBInstanceIdentifier", ids.DbInstance}
 	var cacheCpu, cacheMem [][]any
@@ -165,7 +192,7 @@ func Layout(ids DashboardIds) Dashboard {
 		metric("Redis engine CPU %", "Average", cacheCpu...),
 		metric("Redis memory %", "Maximum", cacheMem...),
 	)
-	service(5, ServiceWorker)
+	section(5, "Workers and internal services", workers)
 	return d
 }
 

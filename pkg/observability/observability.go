@@ -17,16 +17,31 @@ import (
 	"github.com/fargate-platform/fargate-platform/pkg/iampolicy"
 )
 
-// The ECS services an alarm set may watch.
+// The names of the default stack's two services. A ServiceRef named ServiceWeb defaults to RoleWeb.
 const (
 	ServiceWeb    = "web"
 	ServiceWorker = "worker"
 )
 
+// The roles of the ECS services an alarm set may watch: the long-running ones. Scheduled and release
+// tasks run and stop, so they have no service to alarm on.
+const (
+	// RoleWeb serves requests behind the load balancer: section 3 of the dashboard.
+	RoleWeb = "web"
+	// RoleWorker runs without a load balancer (drains queues): section 5 of the dashboard.
+	RoleWorker = "worker"
+	// RoleInternal is reached by other services only (Service Connect): section 5 of the dashboard.
+	RoleInternal = "internal"
+)
+
 // ServiceRef is one ECS service to alarm on.
 type ServiceRef struct {
-	// Name is web or worker: it names the alarms and places the service on the dashboard.
+	// Name is a DNS label of at most 20 characters, unique among Services: it names the service's alarms
+	// ("<name>-<Name>-cpu-high") and titles its dashboard widgets. Required.
 	Name string
+	// Role is RoleWeb, RoleWorker or RoleInternal: it places the service on the dashboard. Default: web
+	// for a service named web, worker for any other.
+	Role string
 	// ServiceName is the ECS service's name (the ServiceName dimension).
 	ServiceName pulumi.StringInput
 	// DesiredMin is the fewest tasks the service may run; the running-tasks alarm fires below it. 0: no
@@ -78,7 +93,8 @@ type Args struct {
 
 	// ClusterName is the ECS cluster (the ClusterName dimension). Required.
 	ClusterName pulumi.StringInput
-	// Services are the ECS services to alarm on: web and/or worker, each once. Required.
+	// Services are the ECS services to alarm on, in dashboard order within each section; each name once.
+	// Required.
 	Services []ServiceRef
 	// AlbArnSuffix is the LoadBalancer dimension ("app/<name>/<id>"). Required.
 	AlbArnSuffix pulumi.StringInput
@@ -138,8 +154,11 @@ type Observability struct {
 }
 
 var (
-	nameRe  = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,23}$`)
-	emailRe = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
+	nameRe = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,23}$`)
+	// serviceNameRe is a DNS label (RFC 1123: letters, digits, hyphens inside) of at most 20 characters,
+	// as the stack config's service names are.
+	serviceNameRe = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,18}[a-z0-9])?$`)
+	emailRe       = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
 )
 
 func (a *Args) withDefaults(name string) (Args, error) {
@@ -194,7 +213,7 @@ func (a *Args) withDefaults(name string) (Args, error) {
 	case out.LogGroupPrefix == "" || !strings.HasPrefix(out.LogGroupPrefix, "/") || strings.HasSuffix(out.LogGroupPrefix, "/"):
 		return out, fmt.Errorf("observability: LogGroupPrefix %q: want a path such as /<project>/<stack>", out.LogGroupPrefix)
 	case len(out.Services) == 0:
-		return out, fmt.Errorf("observability: Services is empty: want the web and/or worker service")
+		return out, fmt.Errorf("observability: Services is empty: want the stack's web, worker and internal services")
 	case out.DbAllocatedStorageGiB < 1:
 		return out, fmt.Errorf("observability: DbAllocatedStorageGiB %d: want the instance's allocated storage", out.DbAllocatedStorageGiB)
 	case out.DbFreeStorageGiB < 1 || out.DbFreeStorageGiB >= out.DbAllocatedStorageGiB:
@@ -202,19 +221,37 @@ func (a *Args) withDefaults(name string) (Args, error) {
 	case out.CacheNodes < 1 || out.CacheNodes > 6:
 		return out, fmt.Errorf("observability: CacheNodes %d: want 1 to 6 (a replication group's cache clusters)", out.CacheNodes)
 	}
+	out.Services = append([]ServiceRef(nil), out.Services...)
 	seen := map[string]bool{}
-	for _, s := range out.Services {
+	for i := range out.Services {
+		s := &out.Services[i]
+		s.Role = roleOf(s.Name, s.Role)
 		switch {
-		case s.Name != ServiceWeb && s.Name != ServiceWorker:
-			return out, fmt.Errorf("observability: Services name %q: want web or worker", s.Name)
+		case !serviceNameRe.MatchString(s.Name):
+			return out, fmt.Errorf("observability: Services[%d] Name %q: want a DNS label: lower-case letters, digits and hyphens (not first or last), at most 20 characters", i, s.Name)
 		case seen[s.Name]:
-			return out, fmt.Errorf("observability: Services name %q appears twice", s.Name)
+			return out, fmt.Errorf("observability: Services[%d] Name %q appears twice: want each service once (it names the alarms)", i, s.Name)
+		case s.Role != RoleWeb && s.Role != RoleWorker && s.Role != RoleInternal:
+			return out, fmt.Errorf("observability: Services %s: Role %q: want web, worker or internal (scheduled and release tasks have no service to alarm on)", s.Name, s.Role)
 		case s.ServiceName == nil:
 			return out, fmt.Errorf("observability: Services %s: ServiceName is required", s.Name)
 		case s.DesiredMin < 0:
 			return out, fmt.Errorf("observability: Services %s: DesiredMin %d: want 0 or more", s.Name, s.DesiredMin)
 		}
 		seen[s.Name] = true
+	}
+	// A service's alarms are "<service>-cpu-high" and so on, beside the stack's "db-cpu-high" and
+	// "cache-001-...": a service named db or cache-001-engine would take a name another alarm has.
+	owner := map[string]string{}
+	for _, al := range alarmSet(out) {
+		if prev, ok := owner[al.suffix]; ok {
+			svc := prev
+			if svc == "" {
+				svc = al.service
+			}
+			return out, fmt.Errorf("observability: Services %s: alarm name %q is already another alarm's: rename the service", svc, name+"-"+al.suffix)
+		}
+		owner[al.suffix] = al.service
 	}
 	for _, e := range out.AlarmEmails {
 		if !emailRe.MatchString(e) {
@@ -374,3 +411,16 @@ func label(s string) string {
 
 // none is an output that resolves to nil, for the outputs of parts that are off.
 func none() pulumi.StringPtrOutput { return pulumi.ToOutput((*string)(nil)).(pulumi.StringPtrOutput) }
+
+// roleOf is a service's role: the one given, else web for the service named web and worker for any other,
+// so callers that name only the default stack's web and worker keep their layout.
+func roleOf(name, role string) string {
+	switch {
+	case role != "":
+		return role
+	case name == ServiceWeb:
+		return RoleWeb
+	default:
+		return RoleWorker
+	}
+}

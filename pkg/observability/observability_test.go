@@ -466,7 +466,7 @@ func TestRejectsArgsItCannotBuild(t *testing.T) {
 		{"no key", func(a *Args) { a.KmsKeyArn = nil }, "KmsKeyArn"},
 		{"no cluster", func(a *Args) { a.ClusterName = nil }, "ClusterName"},
 		{"no services", func(a *Args) { a.Services = nil }, "Services"},
-		{"unknown service", func(a *Args) { a.Services[0].Name = "api" }, `"api"`},
+		{"service name not a DNS label", func(a *Args) { a.Services[0].Name = "API" }, `"API"`},
 		{"service twice", func(a *Args) { a.Services[1].Name = "web" }, "twice"},
 		{"percent above 100", func(a *Args) { a.CpuPercent = 150 }, "CpuPercent 150"},
 		{"free storage not below allocation", func(a *Args) { a.DbFreeStorageGiB = 20 }, "DbFreeStorageGiB 20"},
