@@ -123,7 +123,7 @@ func alarmedServices(cfg stacks.Config, svc *service.Service) []observability.Se
 	var out []observability.ServiceRef
 	for _, s := range cfg.Services {
 		if stacks.IsLongRunning(s.Role) {
-			out = append(out, observability.ServiceRef{Name: s.Name, ServiceName: svc.ServiceNames[s.Name], DesiredMin: s.Min})
+			out = append(out, observability.ServiceRef{Name: s.Name, Role: s.Role, ServiceName: svc.ServiceNames[s.Name], DesiredMin: s.Min})
 		}
 	}
 	return out

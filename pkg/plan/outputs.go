@@ -279,6 +279,10 @@ func (r *Recorder) outputs(typ, name, urn string, in resource.PropertyMap, custo
 		set["ownerId"] = acct
 	case "aws:efs/backupPolicy:BackupPolicy", "aws:efs/fileSystemPolicy:FileSystemPolicy":
 		id = inputString(in, "fileSystemId")
+	case "aws:servicediscovery/httpNamespace:HttpNamespace":
+		// Cloud Map ids are "ns-" and 16 characters; the ARN is namespace/<id>.
+		id = "ns-" + hexID(urn, 16)
+		set["arn"] = arn("servicediscovery", "namespace/"+id)
 	case "aws:codebuild/project:Project":
 		set["arn"] = arn("codebuild", "project/"+physical)
 	case "aws:codepipeline/pipeline:Pipeline":
