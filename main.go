@@ -409,13 +409,13 @@ func compose(ctx *pulumi.Context, cfg stacks.Config) error {
 	return nil
 }
 
-// queueLatencyImage is the sidecar's image, at the stack's app image tag (the pipeline builds both from
-// one commit), when a worker scales on queue latency.
+// queueLatencyImage is the sidecar's image, when a worker scales on queue latency. It is built from this
+// repository (queuelatency/Dockerfile) like nginx, so it runs at nginxImageTag, the platform's own tag.
 func queueLatencyImage(reg *registry.Registry, cfg stacks.Config) pulumi.StringInput {
 	if !usesQueueLatency(cfg) {
 		return nil
 	}
-	return pulumi.Sprintf("%s:%s", reg.QueueLatencyRepositoryUrl, cfg.Service.AppImageTag)
+	return pulumi.Sprintf("%s:%s", reg.QueueLatencyRepositoryUrl, cfg.Service.NginxImageTag)
 }
 
 // volumesReady is what a task that mounts a volume waits for.
