@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -76,4 +77,36 @@ func TestTheShippedStacksPlanTheirGoldenResources(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestTheDefaultShapeWrittenOutPlansTheSameResources: dev with its three services written out under
+// `services` plans the same resources, with the same inputs, except what docs/service.md names: the
+// containers take their service's name (rails → web, sidekiq → worker) and the execution role lists the
+// log groups in the services' order (release tasks first).
+func TestTheDefaultShapeWrittenOutPlansTheSameResources(t *testing.T) {
+	dir := projectDir(t)
+	dev, err := os.ReadFile(filepath.Join(root, "Pulumi.dev.yaml"))
+	require.NoError(t, err)
+	written := string(dev) + `  fargate-platform:services:
+    web: {role: web}
+    worker: {role: worker, command: [bundle, exec, sidekiq]}
+    migrate: {role: release, command: [bin/rails, db:migrate]}
+`
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.dev.yaml"), []byte(written), 0o644))
+	got, want := golden(readPlan(t, dir, "dev")), golden(plans["dev"])
+	require.Equal(t, len(want), len(got))
+	changed := map[string]bool{
+		"fargate-platform-dev-web": true, "fargate-platform-dev-worker": true, "fargate-platform-dev-execution": true,
+	}
+	for urn, w := range want {
+		g, ok := got[urn]
+		require.True(t, ok, "%s is planned", urn)
+		name := urn[strings.LastIndex(urn, "::")+2:]
+		typ := urn[strings.LastIndex(urn[:strings.LastIndex(urn, "::")], "$")+1 : strings.LastIndex(urn, "::")]
+		if changed[name] && (typ == "aws:ecs/taskDefinition:TaskDefinition" || typ == "aws:iam/rolePolicy:RolePolicy") {
+			assert.NotEqual(t, w.Inputs, g.Inputs, "%s: the named difference is there", urn)
+			continue
+		}
+		assert.Equal(t, w, g, urn)
+	}
 }

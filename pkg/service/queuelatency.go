@@ -9,9 +9,8 @@ package service
 // of the sidecar's image. The policy tracks the largest latency over the worker's queues, statistic
 // Maximum: every task's sidecar reports the same queues, so Maximum is right however many run.
 //
-// These functions are pure or register one resource each; New does not call them yet (today's stacks plan
-// unchanged). The services model wires them per worker: see docs/service.md, "Scaling workers on queue
-// latency".
+// These functions are pure or register one resource each; New calls them for a worker whose Spec has
+// QueueLatency (containers.go, scaling.go): see docs/service.md, "Scaling workers on queue latency".
 
 import (
 	"fmt"
