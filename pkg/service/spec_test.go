@@ -62,7 +62,7 @@ func TestReleaseTasksAreOutputInTheirOrderWithTheirGroups(t *testing.T) {
 	seed := Spec{Name: "seed", Role: RoleRelease, Rails: true, AllSecrets: true, Cpu: 256, Memory: 512, User: "1000", Order: 2}
 	migrate := Spec{Name: "migrate", Role: RoleRelease, Rails: true, AllSecrets: true, Cpu: 256, Memory: 512, User: "1000", Order: 1,
 		Mounts: []Mount{{Volume: "files", Path: "/files", FileSystemArn: pulumi.String("arn:aws:elasticfilesystem:ap-southeast-2:123456789012:file-system/fs-1"),
-			AccessPointArn: pulumi.String("arn:aws:elasticfilesystem:ap-southeast-2:123456789012:access-point/fsap-1"),
+			AccessPointArn:        pulumi.String("arn:aws:elasticfilesystem:ap-southeast-2:123456789012:access-point/fsap-1"),
 			ClientSecurityGroupId: pulumi.String("sg-0files"), Statement: nil}}}
 	migrate.Mounts[0].Statement = clientStatementForTest
 	_, release, services := runDelivery(t, specArgs(webSpec, seed, migrate))
