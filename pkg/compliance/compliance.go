@@ -166,6 +166,8 @@ type Check struct {
 	ProdOnly bool
 	// Optional, when set, says why a plan without any resource of Types passes.
 	Optional string
+	// Deviation, when set, accepts the failure of the resources it covers outside prod (natinstance.go).
+	Deviation *Deviation
 	// Unit names what the report counts for a check whose evidence is about the plan as a whole rather
 	// than one resource per line (default: the resources' types).
 	Unit string
@@ -220,11 +222,21 @@ func (c Check) verdict(v *view) CheckResult {
 		return res
 	}
 	res.Pass = true
+	var accepted []string
 	for _, r := range rs {
+		pass := true
 		for _, e := range c.Each(v, r) {
 			res.Evidence = append(res.Evidence, e)
-			res.Pass = res.Pass && e.Pass
+			pass = pass && e.Pass
 		}
+		if !pass && c.Deviation != nil && !v.prod && c.Deviation.Covers(v, r) {
+			accepted = append(accepted, r.Name)
+			continue
+		}
+		res.Pass = res.Pass && pass
+	}
+	if len(accepted) > 0 {
+		res.Skipped = "deliberate deviation in " + v.env + " for " + strings.Join(accepted, ", ") + ", " + c.Deviation.Why
 	}
 	if !res.Pass && c.ProdOnly && !v.prod {
 		res.Pass, res.Skipped = true, "relaxed in "+v.env+": availability/cost item required in prod"

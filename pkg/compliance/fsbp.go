@@ -116,11 +116,9 @@ const (
 	pNetworkAcl     = "aws:ec2/networkAcl:NetworkAcl"
 	pVpn            = "aws:ec2/vpnConnection:VpnConnection"
 	pTransitGateway = "aws:ec2transitgateway/transitGateway:TransitGateway"
-	pLaunchTemplate = "aws:ec2/launchTemplate:LaunchTemplate"
 	pLaunchConfig   = "aws:ec2/launchConfiguration:LaunchConfiguration"
 	pClientVpn      = "aws:ec2clientvpn/endpoint:Endpoint"
 	pSpotFleet      = "aws:ec2/spotFleetRequest:SpotFleetRequest"
-	pAutoScaling    = "aws:autoscaling/group:Group"
 	pTaskSet        = "aws:ecs/taskSet:TaskSet"
 	pCacheCluster   = "aws:elasticache/cluster:Cluster"
 	pClassicLB      = "aws:elb/loadBalancer:LoadBalancer"
@@ -136,13 +134,15 @@ const (
 
 // Reasons shared by several controls.
 const (
-	whyNoInstances = "the program runs no EC2 instances: the tasks run on Fargate"
-	whyNoClusters  = "applies to DB clusters (Aurora, Multi-AZ clusters); the program creates one RDS for PostgreSQL instance"
-	whyClassicLB   = "applies to Classic Load Balancers; the program creates one Application Load Balancer"
-	whyAutoScaling = "applies to EC2 Auto Scaling groups; the services scale through Application Auto Scaling, which has no Security Hub controls"
-	whyOrgAccount  = "an account or region setting, usually run by the organisation; no stack creates or reads it"
-	whyNoUsers     = "the program creates no IAM users: people sign in through the organisation's identity provider, CI through OIDC roles"
-	whyGuardDuty   = "when enableGuardDuty is off the organisation's detector is evaluated, outside the plan"
+	whyNoInstances  = "the tasks run on Fargate; the only EC2 instance, a non-prod stack's NAT instance (natStrategy instance), is launched by its Auto Scaling group, not created as an instance, and its launch template is checked (EC2.25, EC2.170, EC2.181)"
+	whyNoSSM        = "no instance is managed by Systems Manager: the NAT instance runs no agent (SSM.1)"
+	whyNoClusters   = "applies to DB clusters (Aurora, Multi-AZ clusters); the program creates one RDS for PostgreSQL instance"
+	whyClassicLB    = "applies to Classic Load Balancers; the program creates one Application Load Balancer"
+	whyLaunchConfig = "applies to launch configurations; the NAT instance's Auto Scaling group launches from a launch template (AutoScaling.9), and the services scale through Application Auto Scaling, which has no Security Hub controls"
+	whyNatDeviation = "deliberate deviation, accepted for the NAT instance of a non-prod stack only (natStrategy instance; prod and staging refuse it); any other resource failing it fails the report, and Security Hub reports the NAT instance's finding FAILED: "
+	whyOrgAccount   = "an account or region setting, usually run by the organisation; no stack creates or reads it"
+	whyNoUsers      = "the program creates no IAM users: people sign in through the organisation's identity provider, CI through OIDC roles"
+	whyGuardDuty    = "when enableGuardDuty is off the organisation's detector is evaluated, outside the plan"
 )
 
 func ts(types ...string) []string { return types }
@@ -171,12 +171,15 @@ var SecurityHub = []SecurityHubControl{
 		Types: ts(tCertificate), Coverage: Checked, Checks: ts("ACM.2")},
 
 	// EC2 Auto Scaling (not what the services use).
-	{ID: "AutoScaling.1", FSBP: true, Title: "Amazon EC2 Auto Scaling groups associated with a load balancer should use ELB health checks", Resource: awsAutoScaling, Types: ts(pAutoScaling), Coverage: NotApplicable, Why: whyAutoScaling},
-	{ID: "AutoScaling.2", FSBP: true, Title: "Amazon EC2 Auto Scaling group should cover multiple Availability Zones", Resource: awsAutoScaling, Types: ts(pAutoScaling), Coverage: NotApplicable, Why: whyAutoScaling},
-	{ID: "AutoScaling.3", FSBP: true, Title: "Amazon EC2 Auto Scaling group launch configurations should configure EC2 instances to require Instance Metadata Service Version 2 (IMDSv2)", Resource: awsLaunchConfig, Types: ts(pLaunchConfig), Coverage: NotApplicable, Why: whyAutoScaling},
-	{ID: "Autoscaling.5", FSBP: true, Title: "Amazon EC2 instances launched using Amazon EC2 Auto Scaling group launch configurations should not have Public IP addresses", Resource: awsLaunchConfig, Types: ts(pLaunchConfig), Coverage: NotApplicable, Why: whyAutoScaling},
-	{ID: "AutoScaling.6", FSBP: true, Title: "Amazon EC2 Auto Scaling groups should use multiple instance types in multiple Availability Zones", Resource: awsAutoScaling, Types: ts(pAutoScaling), Coverage: NotApplicable, Why: whyAutoScaling},
-	{ID: "AutoScaling.9", FSBP: true, Title: "Amazon EC2 Auto Scaling groups should use Amazon EC2 launch templates", Resource: awsAutoScaling, Types: ts(pAutoScaling), Coverage: NotApplicable, Why: whyAutoScaling},
+	{ID: "AutoScaling.1", FSBP: true, Title: "Amazon EC2 Auto Scaling groups associated with a load balancer should use ELB health checks", Resource: awsAutoScaling, Types: ts(tAutoScaling), Coverage: Checked, Checks: ts("AutoScaling.1"),
+		Why: "the NAT instance's group is behind no load balancer: EC2 status checks"},
+	{ID: "AutoScaling.2", FSBP: true, Title: "Amazon EC2 Auto Scaling group should cover multiple Availability Zones", Resource: awsAutoScaling, Types: ts(tAutoScaling), Coverage: Checked, Checks: ts("AutoScaling.2"),
+		Why: whyNatDeviation + whyNatOneAz},
+	{ID: "AutoScaling.3", FSBP: true, Title: "Amazon EC2 Auto Scaling group launch configurations should configure EC2 instances to require Instance Metadata Service Version 2 (IMDSv2)", Resource: awsLaunchConfig, Types: ts(pLaunchConfig), Coverage: NotApplicable, Why: whyLaunchConfig},
+	{ID: "Autoscaling.5", FSBP: true, Title: "Amazon EC2 instances launched using Amazon EC2 Auto Scaling group launch configurations should not have Public IP addresses", Resource: awsLaunchConfig, Types: ts(pLaunchConfig), Coverage: NotApplicable, Why: whyLaunchConfig},
+	{ID: "AutoScaling.6", FSBP: true, Title: "Amazon EC2 Auto Scaling groups should use multiple instance types in multiple Availability Zones", Resource: awsAutoScaling, Types: ts(tAutoScaling), Coverage: Checked, Checks: ts("AutoScaling.6"),
+		Why: whyNatDeviation + whyNatOneType + "; " + whyNatOneAz},
+	{ID: "AutoScaling.9", FSBP: true, Title: "Amazon EC2 Auto Scaling groups should use Amazon EC2 launch templates", Resource: awsAutoScaling, Types: ts(tAutoScaling), Coverage: Checked, Checks: ts("AutoScaling.9")},
 
 	// CloudTrail.
 	{ID: "CloudTrail.1", FSBP: true, Title: "CloudTrail should be enabled and configured with at least one multi-Region trail that includes read and write management events", Resource: awsAccount,
@@ -196,8 +199,10 @@ var SecurityHub = []SecurityHubControl{
 	{ID: "EC2.4", FSBP: true, Title: "Stopped EC2 instances should be removed after a specified time period", Resource: awsInstance, Types: ts(pInstance), Coverage: NotApplicable, Why: whyNoInstances},
 	{ID: "EC2.6", FSBP: true, Title: "VPC flow logging should be enabled in all VPCs", Resource: awsVpc, Types: ts(tVpc), Coverage: Checked, Checks: ts("EC2.6")},
 	{ID: "EC2.7", FSBP: true, Title: "EBS default encryption should be enabled", Resource: awsAccount, Coverage: Account, Why: whyOrgAccount},
-	{ID: "EC2.8", FSBP: true, Title: "EC2 instances should use Instance Metadata Service Version 2 (IMDSv2)", Resource: awsInstance, Types: ts(pInstance), Coverage: NotApplicable, Why: whyNoInstances},
-	{ID: "EC2.9", FSBP: true, Title: "Amazon EC2 instances should not have a public IPv4 address", Resource: awsInstance, Types: ts(pInstance), Coverage: NotApplicable, Why: whyNoInstances},
+	{ID: "EC2.8", FSBP: true, Title: "EC2 instances should use Instance Metadata Service Version 2 (IMDSv2)", Resource: awsInstance, Types: ts(pInstance, tLaunchTemplate), Coverage: Checked, Checks: ts("EC2.170"),
+		Why: "the only instance, a non-prod stack's NAT instance, is launched from a launch template that requires IMDSv2 (EC2.170)"},
+	{ID: "EC2.9", FSBP: true, Title: "Amazon EC2 instances should not have a public IPv4 address", Resource: awsInstance, Types: ts(pInstance, tNetworkInterface), Coverage: Checked, Checks: ts("EC2.9"),
+		Why: "read on the network interfaces: an instance's public address would be an Elastic IP on its interface. " + whyNatDeviation + whyNatPublicIP},
 	{ID: "EC2.10", FSBP: true, Title: "Amazon EC2 should be configured to use VPC endpoints that are created for the Amazon EC2 service", Resource: awsVpc, Types: ts(tVpc), Coverage: NotAdopted,
 		Why: "no task calls the EC2 API; an interface endpoint costs per hour in every AZ and would carry no traffic"},
 	{ID: "EC2.15", FSBP: true, Title: "Amazon EC2 subnets should not automatically assign public IP addresses", Resource: awsSubnet, Types: ts(tSubnet), Coverage: Checked, Checks: ts("EC2.15")},
@@ -212,7 +217,8 @@ var SecurityHub = []SecurityHubControl{
 		Why: "the program creates no network ACLs, and the control does not evaluate a VPC's default one"},
 	{ID: "EC2.23", FSBP: true, Title: "Amazon EC2 Transit Gateways should not automatically accept VPC attachment requests", Resource: awsTransitGateway, Types: ts(pTransitGateway), Coverage: NotApplicable, Why: "the program creates no transit gateway"},
 	{ID: "EC2.24", FSBP: true, Title: "Amazon EC2 paravirtual instance types should not be used", Resource: awsInstance, Types: ts(pInstance), Coverage: NotApplicable, Why: whyNoInstances},
-	{ID: "EC2.25", FSBP: true, Title: "Amazon EC2 launch templates should not assign public IPs to network interfaces", Resource: awsLaunchTemplate, Types: ts(pLaunchTemplate), Coverage: NotApplicable, Why: whyNoInstances},
+	{ID: "EC2.25", FSBP: true, Title: "Amazon EC2 launch templates should not assign public IPs to network interfaces", Resource: awsLaunchTemplate, Types: ts(tLaunchTemplate), Coverage: Checked, Checks: ts("EC2.25"),
+		Why: "the NAT instance's template attaches an existing interface and asks for no public IP; its Elastic IP is on that interface (EC2.9)"},
 	{ID: "EC2.51", FSBP: true, Title: "EC2 Client VPN endpoints should have client connection logging enabled", Resource: awsClientVpn, Types: ts(pClientVpn), Coverage: NotApplicable, Why: "the program creates no Client VPN endpoint"},
 	{ID: "EC2.55", FSBP: true, Title: "VPCs should be configured with an interface endpoint for ECR API", Resource: awsVpc, Types: ts(tVpc), Coverage: Checked, Checks: ts("EC2.55/EC2.56/EC2.57"),
 		Why: "held in prod only: dev reaches the APIs through its NAT gateway to save the endpoints' hourly cost"},
@@ -224,14 +230,14 @@ var SecurityHub = []SecurityHubControl{
 		Why: "the platform does not use Incident Manager (alarms go to SNS); an endpoint for it would carry no traffic and cost per hour in every AZ"},
 	{ID: "EC2.60", FSBP: true, Title: "VPCs should be configured with an interface endpoint for Systems Manager Incident Manager", Resource: awsVpc, Types: ts(tVpc), Coverage: NotAdopted,
 		Why: "as EC2.58: the platform does not use Incident Manager"},
-	{ID: "EC2.170", FSBP: true, Title: "EC2 launch templates should use Instance Metadata Service Version 2 (IMDSv2)", Resource: awsLaunchTemplate, Types: ts(pLaunchTemplate), Coverage: NotApplicable, Why: whyNoInstances},
+	{ID: "EC2.170", FSBP: true, Title: "EC2 launch templates should use Instance Metadata Service Version 2 (IMDSv2)", Resource: awsLaunchTemplate, Types: ts(tLaunchTemplate), Coverage: Checked, Checks: ts("EC2.170")},
 	{ID: "EC2.171", FSBP: true, Title: "EC2 VPN connections should have logging enabled", Resource: awsVpn, Types: ts(pVpn), Coverage: NotApplicable, Why: "the program creates no Site-to-Site VPN"},
 	{ID: "EC2.172", FSBP: true, Title: "EC2 VPC Block Public Access settings should block internet gateway traffic", Resource: awsAccount, Coverage: Account,
 		Why: "an account and region setting outside the stack; turned on, it needs exclusions for the ALB's public subnets and the NAT gateways"},
 	{ID: "EC2.173", FSBP: true, Title: "EC2 Spot Fleet requests with launch parameters should enable encryption for attached EBS volumes", Resource: awsSpotFleet, Types: ts(pSpotFleet), Coverage: NotApplicable, Why: whyNoInstances},
-	{ID: "EC2.180", FSBP: true, Title: "EC2 network interfaces should have source/destination checking enabled", Resource: awsNetworkIface, Coverage: Runtime,
-		Why: "AWS creates the network interfaces (tasks, NAT gateways, endpoints, load balancer); none is in the plan"},
-	{ID: "EC2.181", FSBP: true, Title: "EC2 launch templates should enable encryption for attached EBS volumes", Resource: awsLaunchTemplate, Types: ts(pLaunchTemplate), Coverage: NotApplicable, Why: whyNoInstances},
+	{ID: "EC2.180", FSBP: true, Title: "EC2 network interfaces should have source/destination checking enabled", Resource: awsNetworkIface, Types: ts(tNetworkInterface), Coverage: Checked, Checks: ts("EC2.180"),
+		Why: "reads the interfaces the plan creates (the NAT instance's); AWS creates the others (tasks, NAT gateways, endpoints, load balancer) with the check on. " + whyNatDeviation + whyNatSrcDest},
+	{ID: "EC2.181", FSBP: true, Title: "EC2 launch templates should enable encryption for attached EBS volumes", Resource: awsLaunchTemplate, Types: ts(tLaunchTemplate), Coverage: Checked, Checks: ts("EC2.181")},
 
 	// ECR.
 	{ID: "ECR.1", FSBP: true, Title: "ECR private repositories should have image scanning configured", Resource: awsRepository, Types: ts(tRepository), Coverage: Checked, Checks: ts("ECR.1")},
@@ -419,9 +425,10 @@ var SecurityHub = []SecurityHubControl{
 	{ID: "SNS.4", FSBP: true, Title: "SNS topic access policies should not allow public access", Resource: awsTopic, Types: ts(tTopic), Coverage: Checked, Checks: ts("SNS.4")},
 
 	// Systems Manager.
-	{ID: "SSM.1", FSBP: true, Title: "Amazon EC2 instances should be managed by AWS Systems Manager", Resource: awsInstance, Types: ts(pInstance), Coverage: NotApplicable, Why: whyNoInstances},
-	{ID: "SSM.2", FSBP: true, Title: "Amazon EC2 instances managed by Systems Manager should have a patch compliance status of COMPLIANT after a patch installation", Resource: awsPatch, Types: ts(pInstance), Coverage: NotApplicable, Why: whyNoInstances},
-	{ID: "SSM.3", FSBP: true, Title: "Amazon EC2 instances managed by Systems Manager should have an association compliance status of COMPLIANT", Resource: awsAssociation, Types: ts(pInstance), Coverage: NotApplicable, Why: whyNoInstances},
+	{ID: "SSM.1", FSBP: true, Title: "Amazon EC2 instances should be managed by AWS Systems Manager", Resource: awsInstance, Types: ts(pInstance, tLaunchTemplate), Coverage: Checked, Checks: ts("SSM.1"),
+		Why: "read on the launch template: SSM Agent registers an instance only with an instance profile. " + whyNatDeviation + whyNatNoSSM},
+	{ID: "SSM.2", FSBP: true, Title: "Amazon EC2 instances managed by Systems Manager should have a patch compliance status of COMPLIANT after a patch installation", Resource: awsPatch, Types: ts(pInstance), Coverage: NotApplicable, Why: whyNoSSM},
+	{ID: "SSM.3", FSBP: true, Title: "Amazon EC2 instances managed by Systems Manager should have an association compliance status of COMPLIANT", Resource: awsAssociation, Types: ts(pInstance), Coverage: NotApplicable, Why: whyNoSSM},
 	{ID: "SSM.4", FSBP: true, Title: "SSM documents should not be public", Resource: awsSsmDocument, Types: ts(pSsmDocument), Coverage: NotApplicable, Why: "the program creates no SSM documents (its SSM resources are parameters)"},
 	{ID: "SSM.6", FSBP: true, Title: "SSM Automation should have CloudWatch logging enabled", Resource: awsAccount, Coverage: Account, Why: whyOrgAccount},
 	{ID: "SSM.7", FSBP: true, Title: "SSM documents should have the block public sharing setting enabled", Resource: awsAccount, Coverage: Account, Why: whyOrgAccount},
@@ -451,7 +458,11 @@ var PlanTypes = []PlanType{
 	{Token: tLogGroup, AWS: awsLogGroup},
 	{Token: tAlarm, AWS: awsAlarm},
 	{Token: tDefaultSG, AWS: awsSecurityGroup},
-	{Token: "aws:ec2/eip:Eip", AWS: "AWS::EC2::EIP"},
+	{Token: tAutoScaling, AWS: awsAutoScaling},
+	{Token: tEip, AWS: "AWS::EC2::EIP"},
+	{Token: tEipAssociation, Of: tEip},
+	{Token: tLaunchTemplate, AWS: awsLaunchTemplate},
+	{Token: tNetworkInterface, AWS: awsNetworkIface},
 	{Token: tFlowLog, AWS: "AWS::EC2::FlowLog"},
 	{Token: "aws:ec2/internetGateway:InternetGateway", AWS: "AWS::EC2::InternetGateway"},
 	{Token: "aws:ec2/natGateway:NatGateway", AWS: "AWS::EC2::NatGateway"},

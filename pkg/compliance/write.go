@@ -54,7 +54,7 @@ func (r Report) write(w io.Writer, verbose bool) {
 					for _, e := range res.Evidence {
 						fmt.Fprintf(w, "      %s %s %s = %s\n", verdict(e.Pass), e.URN, e.Property, e.Value)
 					}
-				case !res.Pass && ch.Skipped == "":
+				case !res.Pass && (ch.Skipped == "" || !ch.Pass):
 					fmt.Fprintf(w, "      %s\n", res.name())
 				}
 			}
