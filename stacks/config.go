@@ -68,7 +68,7 @@ type Network struct {
 	Cidr string
 	// AzCount is how many availability zones the subnets span (key `azCount`; dev 2, prod 3): 2 or 3.
 	AzCount int
-	// NatStrategy is single, onePerAz, none or instance (key `natStrategy`; dev single, prod onePerAz).
+	// NatStrategy is single, onePerAz, none or instance (key `natStrategy`; dev instance, prod onePerAz).
 	// none needs VPC endpoints, since tasks then reach AWS APIs only through them; instance (one NAT
 	// instance on Graviton) is refused in prod and staging.
 	NatStrategy string

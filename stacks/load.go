@@ -347,7 +347,7 @@ func defaultsFor(env Environment) defaults {
 		}
 	}
 	return defaults{
-		logRetention: 14, vpcCidr: "10.10.0.0/16", azCount: 2, nat: NatSingle, recoveryWindow: 7,
+		logRetention: 14, vpcCidr: "10.10.0.0/16", azCount: 2, nat: NatInstance, recoveryWindow: 7,
 		dbClass: "db.t4g.micro", dbStorage: 20, dbMaxStorage: 100, dbBackups: 1,
 		cacheNode: "cache.t4g.micro", cacheNodes: 1,
 		web:      Task{Cpu: 512, Memory: 1024, Desired: 1, Min: 1, Max: 2},

@@ -154,7 +154,7 @@ func TestEnvironmentDefaults(t *testing.T) {
 		want func(Config) []any
 		vals []any
 	}{
-		{give: "dev", vals: []any{"10.10.0.0/16", 2, NatSingle, false, 14, "db.t4g.micro", false, false, true, 1, 1, "FARGATE_SPOT", 50, true, 512, 1024, 7, "8.1"}},
+		{give: "dev", vals: []any{"10.10.0.0/16", 2, NatInstance, false, 14, "db.t4g.micro", false, false, true, 1, 1, "FARGATE_SPOT", 50, true, 512, 1024, 7, "8.1"}},
 		{give: "prod", vals: []any{"10.20.0.0/16", 3, NatOnePerAz, true, 365, "db.m7g.large", true, true, false, 14, 2, "FARGATE", 100, false, 1024, 2048, 30, "8.1"}},
 	}
 	for _, tt := range tests {
