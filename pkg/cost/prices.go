@@ -214,6 +214,8 @@ var Free = map[string]string{
 	"aws:acm/certificateValidation:CertificateValidation":                                        "a wait, not a resource",
 	"aws:lb/listener:Listener":                                                                   "billed through its load balancer's LCUs",
 	"aws:lb/targetGroup:TargetGroup":                                                             "billed through its load balancer's LCUs",
+	"aws:lb/listenerRule:ListenerRule":                                                           "billed through its load balancer's LCUs (rule evaluations beyond the first 10 processed free are an LCU dimension, " + srcELB + ")",
+	"aws:servicediscovery/httpNamespace:HttpNamespace":                                           "an HTTP namespace has no hosted zone and no charge of its own (https://aws.amazon.com/cloud-map/pricing/); the instances ECS Service Connect registers in it and discovery calls are Cloud Map charges not estimated here",
 	"aws:ecs/cluster:Cluster":                                                                    "ECS costs nothing beyond its tasks (https://aws.amazon.com/ecs/pricing/)",
 	"aws:ecs/clusterCapacityProviders:ClusterCapacityProviders":                                  "ECS costs nothing beyond its tasks",
 	"aws:appautoscaling/target:Target":                                                           "Application Auto Scaling costs nothing; it sets the task count priced on the service",

@@ -43,6 +43,16 @@ const (
 		"ModifyMountTargetSecurityGroups ec2:ModifyNetworkInterfaceAttribute (.../API_ModifyMountTargetSecurityGroups.html), " +
 		"DescribeMountTargetSecurityGroups ec2:DescribeNetworkInterfaceAttribute (.../API_DescribeMountTargetSecurityGroups.html); " +
 		"terraform-provider-aws internal/service/efs/mount_target.go reads the subnet's AZ (ec2:DescribeSubnets) before it creates"
+	srcCloudMap = "terraform-provider-aws internal/service/servicediscovery/http_namespace.go: CreateHttpNamespace with the tags, " +
+		"then GetOperation until it succeeds (its target is the namespace); read is GetNamespace and, for the tags " +
+		"(@Tags identifierAttribute arn), ListTagsForResource; description and name are ForceNew, so an update is TagResource/" +
+		"UntagResource only (no UpdateHttpNamespace); delete is DeleteNamespace (retried while ResourceInUse) and GetOperation. " +
+		"Service Authorization Reference, AWS Cloud Map: CreateHttpNamespace, TagResource, UntagResource and ListTagsForResource " +
+		"take no resource (aws:RequestTag, aws:TagKeys); GetNamespace, GetOperation and DeleteNamespace take namespace* " +
+		"(arn:...:servicediscovery:<region>:<account>:namespace/<id>, aws:ResourceTag). ECS Service Connect creates the " +
+		"namespace's Cloud Map services and registers tasks with its service-linked role AWSServiceRoleForECS " +
+		"(AmazonECSServiceRolePolicy grants servicediscovery:CreateService, DeleteService, RegisterInstance, TagResource...: " +
+		"https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonECSServiceRolePolicy.html), not the caller's rights"
 	srcS3Read = "terraform-provider-aws internal/service/s3/bucket.go resourceBucketRead: GetBucketPolicy, Acl, Cors, Website, " +
 		"Versioning, Accelerate, RequestPayment, Logging, Lifecycle, Replication, Encryption, ObjectLock, Tagging, HeadBucket"
 )
@@ -478,6 +488,14 @@ var Table = []Row{
 		call(Read, Unscoped, "application-autoscaling:DescribeScheduledActions"),
 		call(Update, ScalingStack, "application-autoscaling:PutScheduledAction").at(scalableTargetOf),
 		call(Delete, ScalingStack, "application-autoscaling:DeleteScheduledAction").at(scalableTargetOf)}},
+	// The stack's Service Connect namespace (service.Connect), planned only when a service has role internal.
+	{Type: "aws:servicediscovery/httpNamespace:HttpNamespace", Source: srcCloudMap, Calls: []Call{
+		call(Create, CloudMapCreate, "servicediscovery:CreateHttpNamespace", "servicediscovery:TagResource").at(star).tagged().untagged(),
+		call(Create, CloudMapStack, "servicediscovery:GetOperation", "servicediscovery:GetNamespace"),
+		call(Read, CloudMapStack, "servicediscovery:GetNamespace"),
+		call(Read, Unscoped, "servicediscovery:ListTagsForResource"),
+		call(Update, CloudMapRetag, "servicediscovery:TagResource", "servicediscovery:UntagResource").at(star).untagged(),
+		call(Delete, CloudMapStack, "servicediscovery:DeleteNamespace", "servicediscovery:GetOperation")}},
 	{Type: "aws:scheduler/schedule:Schedule", Source: srcPassRole, Calls: []Call{
 		call(Create, StackSchedules, "scheduler:CreateSchedule").untagged(),
 		passRole("scheduler.amazonaws.com", "target.roleArn"),

@@ -65,6 +65,23 @@ var (
 		return iampolicy.Condition{"StringEqualsIfExists": {"aws:ResourceTag/" + StackTag: {s.Name()}}}
 	}}
 
+	// CloudMapCreate creates the stack's Cloud Map namespace. servicediscovery:CreateHttpNamespace and
+	// TagResource take no resource (Service Authorization Reference, AWS Cloud Map), so the request holds
+	// them: tagged as the stack's, and any namespace with a stack tag must carry the stack's.
+	CloudMapCreate = &Target{Sid: "CloudMapCreate", Resources: func(Scope) []string { return []string{"*"} },
+		Condition: Scope.TaggingNew}
+	// CloudMapStack reads, waits on and deletes the namespaces the stack tagged.
+	CloudMapStack = &Target{Sid: "CloudMapStack", Resources: func(s Scope) []string {
+		return []string{s.ARN("servicediscovery", "namespace/*")}
+	}, Condition: Scope.StackTagged}
+	// CloudMapRetag changes a namespace's other tags: TagResource and UntagResource take no resource, so
+	// the request may name no tag key but the stack's own tag key never (it cannot move a namespace
+	// between stacks).
+	CloudMapRetag = &Target{Sid: "CloudMapRetag", Resources: func(Scope) []string { return []string{"*"} },
+		Condition: func(Scope) iampolicy.Condition {
+			return iampolicy.Condition{"ForAllValues:StringNotEquals": {"aws:TagKeys": {StackTag}}}
+		}}
+
 	// StackRolesBounded creates or changes the policies of the stack's roles, only with the stack's
 	// permissions boundary on them.
 	StackRolesBounded = &Target{Sid: "StackRolesBounded", Global: true, Resources: stackRoles,
