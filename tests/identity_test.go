@@ -75,6 +75,86 @@ func bootstrapped(t *testing.T) *plan.Recorder {
 	return bootstrapPlan
 }
 
+// exampleBootstrap is the bootstrap of an account hosting the example stack: bootstrap/Pulumi.example.yaml with
+// prodStack: example (it runs under staging's rules, which are prod's), planned once with the bootstrap
+// program from a copy of its project, so the shipped bootstrap file stays the dev and prod account's.
+var (
+	exampleBootstrapOnce sync.Once
+	exampleBootstrapPlan *plan.Recorder
+	exampleBootstrapErr  error
+)
+
+// bootstrappedFor is the bootstrap plan holding a stack's deploy, preview and boundary: the shipped
+// example bootstrap for dev and prod, one with prodStack: example for the example stack.
+func bootstrappedFor(t *testing.T, stack string) *plan.Recorder {
+	t.Helper()
+	if stack == "dev" || stack == "prod" {
+		return bootstrapped(t)
+	}
+	require.Equal(t, "example", stack, "no bootstrap plan hosts stack %s", stack)
+	exampleBootstrapOnce.Do(func() {
+		exampleBootstrapPlan, exampleBootstrapErr = planBootstrap(t, map[string]string{
+			"fargate-platform-bootstrap:prodStack":      "example",
+			"fargate-platform-bootstrap:mainProjectDir": root,
+		})
+	})
+	require.NoError(t, exampleBootstrapErr)
+	return exampleBootstrapPlan
+}
+
+// planBootstrap plans bootstrap/Pulumi.example.yaml with some keys replaced, from a temporary copy of the
+// bootstrap project (the program reads Pulumi.yaml and Pulumi.<stack>.yaml from its working directory).
+func planBootstrap(t *testing.T, set map[string]string) (*plan.Recorder, error) {
+	t.Helper()
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "bootstrap-bin")
+	build := exec.Command("go", "build", "-o", bin, "./bootstrap")
+	build.Dir = root
+	if b, err := build.CombinedOutput(); err != nil {
+		t.Logf("%s", b)
+		return nil, err
+	}
+	proj, err := os.ReadFile(filepath.Join(root, "bootstrap", "Pulumi.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	stackFile, err := os.ReadFile(filepath.Join(root, "bootstrap", "Pulumi.example.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	lines := strings.Split(string(stackFile), "\n")
+	for key, value := range set {
+		found := false
+		for i, l := range lines {
+			if strings.HasPrefix(strings.TrimSpace(l), key+":") {
+				lines[i], found = "  "+key+": "+value, true
+			}
+		}
+		if !found {
+			lines = append(lines, "  "+key+": "+value)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), proj, 0o600); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "Pulumi.example.yaml"), []byte(strings.Join(lines, "\n")), 0o600); err != nil {
+		return nil, err
+	}
+	out := filepath.Join(dir, "plan.json")
+	cmd := exec.Command(bin, "plan", "--stack", "example", "--out", out, "--quiet")
+	cmd.Dir = dir
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Logf("%s", b)
+		return nil, err
+	}
+	f, err := os.Open(out)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return plan.ReadExport(f)
+}
+
 // identity is one role of the bootstrap plan with its policies.
 type identity struct {
 	arn      string
@@ -177,8 +257,8 @@ func TestEveryPlannedTypeHasARowAndTheDeployRoleIsWrittenForExactlyThem(t *testi
 // TestTheDeployRoleMayMakeEveryCallOfTheDeploy walks every resource of both plans and every call of its row
 // (create, read, update, delete, tagging, implicit defaults, PassRole), and the deploy workflow's own calls.
 func TestTheDeployRoleMayMakeEveryCallOfTheDeploy(t *testing.T) {
-	b := bootstrapped(t)
 	eachStack(t, func(t *testing.T, stack string, p *plan.Recorder) {
+		b := bootstrappedFor(t, stack)
 		role := deployRole(t, b, stack)
 		keys := keyPolicies(t, p, b)
 		checked := 0
@@ -383,9 +463,8 @@ func boundaryOf(t *testing.T, b *plan.Recorder, stack string) []iameval.Named {
 // TestEveryRoleCarriesTheBoundaryAndFitsInIt: every role of both plans has its stack's boundary, and
 // every statement of its policies is allowed inside it, so the boundary costs the app nothing.
 func TestEveryRoleCarriesTheBoundaryAndFitsInIt(t *testing.T) {
-	b := bootstrapped(t)
 	eachStack(t, func(t *testing.T, stack string, p *plan.Recorder) {
-		boundary := boundaryOf(t, b, stack)
+		boundary := boundaryOf(t, bootstrappedFor(t, stack), stack)
 		db := arnOfType(t, p, "aws:rds/instance:Instance")
 		roles := map[string]string{}
 		for _, r := range need(t, p, "aws:iam/role:Role") {
@@ -516,11 +595,10 @@ func TestPreviewRolesTrustOnlyTheirTrigger(t *testing.T) {
 // TestDeliveryDocNamesEveryDeployStatement holds docs/delivery.md's table of what a deploy role may do to the
 // policies the bootstrap writes: a statement the table does not name is a permission nobody documented.
 func TestDeliveryDocNamesEveryDeployStatement(t *testing.T) {
-	b := bootstrapped(t)
 	text, err := os.ReadFile(filepath.Join(root, "docs", "delivery.md"))
 	require.NoError(t, err)
 	for _, stack := range stackNames {
-		for _, p := range deployRole(t, b, stack).policies {
+		for _, p := range deployRole(t, bootstrappedFor(t, stack), stack).policies {
 			for _, st := range p.Doc.Statement {
 				assert.Contains(t, string(text), "`"+st.Sid+"`", "%s: statement %s is not in docs/delivery.md", p.Name, st.Sid)
 			}
