@@ -77,6 +77,7 @@ func serviceSpecs(cfg stacks.Config, web *edge.Edge, vols *volumes.Volumes) []se
 			CpuTarget: s.Scaling.CpuTarget, MemoryTarget: s.Scaling.MemoryTarget, RequestsPerTarget: s.Scaling.RequestsPerTarget,
 			Nginx: s.Nginx, NginxCpu: s.NginxCpu, NginxMemory: s.NginxMemory,
 			Calls: s.Calls, Cron: s.Schedule.Cron, Timezone: s.Schedule.Timezone, Order: s.Order,
+			DatabaseUrl: s.DatabaseUrl,
 		}
 		if s.Image != "" {
 			spec.Image = pulumi.String(s.Image)

@@ -130,6 +130,10 @@ type ServiceSpec struct {
 	Order int
 	// Mounts are the stack volumes the service mounts (`mounts`: [{volume, path, readOnly}]).
 	Mounts []Mount
+	// DatabaseUrl names a variable that receives the database as one URL, for an app that reads
+	// DATABASE_URL (`databaseUrl`; none): postgres://<user>@<host>:<port>/<db>?sslmode=verify-full&...,
+	// without the password, which arrives as the PGPASSWORD secret (libpq reads it when the URL has none).
+	DatabaseUrl string
 }
 
 // Scaling are a service's target-tracking set points.
@@ -233,6 +237,7 @@ type serviceInput struct {
 	Schedule    Schedule `json:"schedule"`
 	Order       int      `json:"order"`
 	Mounts      []Mount  `json:"mounts"`
+	DatabaseUrl string   `json:"databaseUrl"`
 }
 
 // legacyKeys are the per-service keys of the default shape: with `services` set they are refused.
@@ -343,6 +348,7 @@ func (s serviceInput) spec(name string, c Config, d defaults) ServiceSpec {
 			RequestsPerTarget: s.Scaling.Requests, QueueLatency: s.Scaling.QueueLatency},
 		NginxCpu: s.NginxCpu, NginxMemory: s.NginxMemory,
 		Routing: s.Routing, Calls: s.Calls, Schedule: s.Schedule, Order: s.Order, Mounts: s.Mounts,
+		DatabaseUrl: s.DatabaseUrl,
 	}
 	if out.Preset == "" {
 		out.Preset = PresetNone
@@ -555,6 +561,13 @@ func (c Config) validateServices(v *validator, prod bool) {
 			case credentialRe.MatchString(n):
 				v.add(f("environment."+n), "(not shown)", "no credential in plain environment: store it in appSecrets (`pulumi config set --secret --path 'appSecrets."+n+"'`) and list it in secrets")
 			}
+		}
+		if s.DatabaseUrl != "" {
+			_, clash := s.Environment[s.DatabaseUrl]
+			v.check(envNameRe.MatchString(s.DatabaseUrl) && !clash && !names[s.DatabaseUrl] && s.DatabaseUrl != "PGPASSWORD",
+				f("databaseUrl"), s.DatabaseUrl, "the variable the app reads the URL from, such as DATABASE_URL, set nowhere else")
+			v.check(names["DB_PASSWORD"], f("secrets"), strings.Join(s.Secrets, ","),
+				"DB_PASSWORD among them: databaseUrl passes it as PGPASSWORD")
 		}
 		v.check(slices.Contains([]string{"FARGATE", "FARGATE_SPOT", "mixed"}, s.CapacityProvider), f("capacityProvider"),
 			s.CapacityProvider, "FARGATE, FARGATE_SPOT or mixed")

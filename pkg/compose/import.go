@@ -51,6 +51,7 @@ type ServiceOut struct {
 	Calls         []string          `yaml:"calls,omitempty" json:"calls,omitempty"`
 	Order         int               `yaml:"order,omitempty" json:"order,omitempty"`
 	Mounts        []MountOut        `yaml:"mounts,omitempty" json:"mounts,omitempty"`
+	DatabaseUrl   string            `yaml:"databaseUrl,omitempty" json:"databaseUrl,omitempty"`
 }
 
 // HealthCheckOut is `healthCheck`.

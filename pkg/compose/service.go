@@ -172,9 +172,13 @@ func (im *importer) mapEnv(a *appService, out *ServiceOut) {
 				im.res.Config["railsEnv"] = val
 			}
 			im.add(n, "environment."+k, Changed, "provided by the stack (railsEnv)", "the rails preset sets RAILS_ENV and RAILS_LOG_TO_STDOUT")
-		case toStore && storeKind == kindPostgres && (strings.Contains(k, "URL") || strings.HasPrefix(val, "postgres")):
+		case toStore && storeKind == kindPostgres && isPostgresURL(k, val) && out.DatabaseUrl == "":
+			out.DatabaseUrl = k
+			im.add(n, "environment."+k, Changed, "databaseUrl: "+k,
+				"the stack builds "+k+" from the RDS instance (postgres://<user>@<host>:5432/<db>?sslmode=verify-full&sslrootcert=...) without the password, which arrives as the PGPASSWORD secret: libpq clients (Rails pg, psycopg, node-postgres) read it when the URL has none, so the password is never in a URL and a rotated one reaches every new task. A client that is not libpq-based (Prisma, for one) needs the password in the URL: export "+k+" in its entrypoint from DB_PASSWORD instead. Any password in the project's URL is not carried")
+		case toStore && storeKind == kindPostgres && isPostgresURL(k, val):
 			im.add(n, "environment."+k, NeedsYou, "built at start from the stack's DB_* variables",
-				"the stack gives no single URL (the RDS address is known only at deploy). In the image's entrypoint, before the app: "+DatabaseURL+" (rename DATABASE_URL to "+k+"); libpq clients (Rails pg, psycopg, node-postgres) read PGPASSWORD when the URL has none, so the password stays out of the URL and a rotated one reaches every new task. Any password in the project's URL is not carried")
+				"the stack gives one database URL per service (databaseUrl: "+out.DatabaseUrl+"). In the image's entrypoint: "+DatabaseURL+" (rename DATABASE_URL to "+k+"). Any password in the project's URL is not carried")
 		case toStore && storeKind == kindRedis && (strings.Contains(k, "URL") || strings.HasPrefix(val, "redis")):
 			im.add(n, "environment."+k, NeedsYou, "the stack's REDIS_URL and REDIS_PASSWORD",
 				"point the app at REDIS_URL (rediss://, TLS) with the password REDIS_PASSWORD; if it reads only "+k+", in the entrypoint: export "+k+"=\"rediss://:$REDIS_PASSWORD@${REDIS_URL#rediss://}\" (the token is alphanumeric, so it needs no escaping)")
@@ -490,4 +494,10 @@ func (im *importer) finish() {
 	if r.Commands == nil {
 		r.Commands = []string{}
 	}
+}
+
+// isPostgresURL says a variable holds a connection URL, not a host that happens to be called postgres
+// (n8n's DB_POSTGRESDB_HOST=postgres).
+func isPostgresURL(key, value string) bool {
+	return strings.Contains(key, "URL") || strings.HasPrefix(value, "postgres://") || strings.HasPrefix(value, "postgresql://")
 }

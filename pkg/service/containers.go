@@ -3,6 +3,7 @@ package service
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -308,4 +309,37 @@ func containerJSON(defs []ContainerDefinition) string {
 		panic(fmt.Sprintf("service: %v", err))
 	}
 	return string(b)
+}
+
+// databaseURL is Spec.DatabaseUrl's value, postgres://<user>@<host>:<port>/<db>?sslmode=...&sslrootcert=...,
+// from the data tier's variables, and the reference PGPASSWORD takes (DB_PASSWORD's).
+func databaseURL(env []KeyValue, secrets []SecretRef) (string, string, error) {
+	get := map[string]string{}
+	for _, e := range env {
+		get[e.Name] = e.Value
+	}
+	for _, n := range []string{"DB_USER", "DB_HOST", "DB_PORT", "DB_NAME"} {
+		if get[n] == "" {
+			return "", "", fmt.Errorf("the stack's environment has no %s to build the URL from", n)
+		}
+	}
+	ref := ""
+	for _, s := range secrets {
+		if s.Name == "DB_PASSWORD" {
+			ref = s.ValueFrom
+		}
+	}
+	if ref == "" {
+		return "", "", fmt.Errorf("the service does not receive DB_PASSWORD, which PGPASSWORD passes on")
+	}
+	u := url.URL{Scheme: "postgres", User: url.User(get["DB_USER"]), Host: get["DB_HOST"] + ":" + get["DB_PORT"], Path: "/" + get["DB_NAME"]}
+	q := url.Values{}
+	if m := get["DB_SSLMODE"]; m != "" {
+		q.Set("sslmode", m)
+	}
+	if c := get["DB_SSLROOTCERT"]; c != "" {
+		q.Set("sslrootcert", c)
+	}
+	u.RawQuery = q.Encode()
+	return u.String(), ref, nil
 }

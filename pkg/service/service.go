@@ -324,7 +324,16 @@ func containerDefinitions(spec Spec, a Args, region string) pulumi.StringOutput 
 			}
 			i++
 		}
-		defs := taskContainers(spec, a, vals)
+		sp := spec
+		if sp.DatabaseUrl != "" {
+			url, ref, err := databaseURL(vals.env, vals.secrets)
+			if err != nil {
+				return "", fmt.Errorf("service: Services[%s].DatabaseUrl: %w", sp.Name, err)
+			}
+			sp.Environment = append(append([]KeyValue{}, sp.Environment...), KeyValue{Name: sp.DatabaseUrl, Value: url})
+			vals.secrets = append(append([]SecretRef{}, vals.secrets...), SecretRef{Name: "PGPASSWORD", ValueFrom: ref})
+		}
+		defs := taskContainers(sp, a, vals)
 		if spec.QueueLatency != nil {
 			sidecar, err := queueLatencySidecarFor(spec, a, vals)
 			if err != nil {

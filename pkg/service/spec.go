@@ -94,6 +94,13 @@ type Spec struct {
 	Order int
 	// Mounts are shared volumes the app container mounts.
 	Mounts []Mount
+	// DatabaseUrl names a variable that receives the database as one URL built from Args.Environment's
+	// DB_USER, DB_HOST, DB_PORT, DB_NAME, DB_SSLMODE and DB_SSLROOTCERT, without the password; the password
+	// arrives as the PGPASSWORD secret, from the same reference as DB_PASSWORD. libpq reads PGPASSWORD when
+	// the connection string has none ("PGPASSWORD behaves the same as the password connection parameter",
+	// https://www.postgresql.org/docs/current/libpq-envars.html), so the password is never in a URL (no
+	// escaping, never logged with it) and a rotated one reaches each new task. Default "": none.
+	DatabaseUrl string
 }
 
 // Mount is a shared volume in a service's task, as the volumes component hands it over (the component
@@ -232,6 +239,9 @@ func validateSpecs(specs []Spec, a Args) error {
 			return bad(s, "Min", s.Min, "at least 1: the queue-latency metric comes from the worker's own tasks")
 		case s.QueueLatency != nil && a.QueueLatencyImage == nil:
 			return bad(s, "QueueLatency", "set", "with Args.QueueLatencyImage: the sidecar's image")
+		}
+		if s.DatabaseUrl != "" && (!s.receives("DB_PASSWORD") || !secretNames["DB_PASSWORD"] || !envNameRe.MatchString(s.DatabaseUrl)) {
+			return bad(s, "DatabaseUrl", s.DatabaseUrl, "a variable name, on a service that receives DB_PASSWORD (it becomes PGPASSWORD)")
 		}
 		if s.Role == RoleRelease {
 			if orders[s.Order] {

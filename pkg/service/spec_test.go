@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/fargate-platform/fargate-platform/pkg/container"
 	"github.com/fargate-platform/fargate-platform/pkg/iampolicy"
 	"github.com/fargate-platform/fargate-platform/pkg/plan"
 )
@@ -109,4 +110,30 @@ func clientStatementForTest(fs, ap string, readOnly bool) iampolicy.Statement {
 	st := iampolicy.Allow("VolumeFiles", []string{"elasticfilesystem:ClientMount"}, fs)
 	st.Condition = iampolicy.Condition{"StringEquals": {"elasticfilesystem:AccessPointArn": {ap}}}
 	return st
+}
+
+// TestDatabaseUrlKeepsThePasswordOutOfTheURL: an app that reads one DATABASE_URL gets it without the
+// password, and the password as PGPASSWORD from the very reference DB_PASSWORD uses, so whatever characters
+// RDS puts in a rotated password, nothing needs escaping and the URL never holds it.
+func TestDatabaseUrlKeepsThePasswordOutOfTheURL(t *testing.T) {
+	a := specArgs(webSpec, Spec{Name: "django", Role: RoleWorker, Cpu: 256, Memory: 512, User: "1000", Desired: 1, Min: 1, Max: 1,
+		Secrets: []string{"DB_PASSWORD"}, DatabaseUrl: "DATABASE_URL"})
+	a.Environment = append(a.Environment, []container.Env{
+		{Name: "DB_USER", Value: out("app")}, {Name: "DB_NAME", Value: out("app")},
+		{Name: "DB_SSLMODE", Value: out("verify-full")}, {Name: "DB_SSLROOTCERT", Value: out("/etc/ssl/certs/rds-global-bundle.pem")},
+	}...)
+	c := containers(t, run(t, a), "fp-test-django")["django"]
+	env := map[string]string{}
+	for _, e := range c.Environment {
+		env[e.Name] = e.Value
+	}
+	assert.Equal(t, "postgres://app@fp-test.cabc.ap-southeast-2.rds.amazonaws.com:5432/app?sslmode=verify-full&sslrootcert=%2Fetc%2Fssl%2Fcerts%2Frds-global-bundle.pem",
+		env["DATABASE_URL"])
+	refs := map[string]string{}
+	for _, s := range c.Secrets {
+		refs[s.Name] = s.ValueFrom
+	}
+	assert.Equal(t, refs["DB_PASSWORD"], refs["PGPASSWORD"], "PGPASSWORD reads the database secret's password key")
+	assert.Equal(t, dbSecretArn+":password::", refs["PGPASSWORD"])
+	assert.Len(t, refs, 2)
 }
