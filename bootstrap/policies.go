@@ -6,6 +6,7 @@ import (
 
 	"github.com/fargate-platform/fargate-platform/pkg/iampolicy"
 	"github.com/fargate-platform/fargate-platform/pkg/permissions"
+	"github.com/fargate-platform/fargate-platform/stacks"
 )
 
 // IAM limits the documents are checked against (characters, whitespace excluded; the documents are
@@ -65,9 +66,10 @@ func (s scope) iamArn(resource string) string {
 // stack is the permissions.Scope of one main stack.
 func (s scope) stack(stack string) permissions.Scope {
 	return permissions.Scope{Account: s.Account, Region: s.Region, Project: s.Project, Stack: stack,
-		BoundaryArn:  permissions.BoundaryArn(s.Account, s.Project, stack),
-		AppBucketArn: s.Main[stack].Config.Service.AppBucketArn,
-		Volumes:      permissions.HasVolumes(s.Main[stack].Config)}
+		BoundaryArn:    permissions.BoundaryArn(s.Account, s.Project, stack),
+		AppBucketArn:   s.Main[stack].Config.Service.AppBucketArn,
+		Volumes:        permissions.HasVolumes(s.Main[stack].Config),
+		ScheduledTasks: permissions.HasRole(s.Main[stack].Config, stacks.RoleScheduled)}
 }
 
 // MetaKey is the object the S3 backend reads first; the bootstrap writes it, so no deploy role needs to.

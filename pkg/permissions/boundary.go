@@ -67,5 +67,14 @@ func Boundary(s Scope) iampolicy.Document {
 			Resource:  []string{s.ARN("elasticfilesystem", "file-system/*")},
 			Condition: iampolicy.Condition{"Bool": {"elasticfilesystem:AccessedViaMountTarget": {"true"}}}})
 	}
+	if s.ScheduledTasks {
+		// A scheduled service's Scheduler role (pkg/service RunTaskDocument) runs its task family on the
+		// stack's cluster and passes the task's execution and task roles to ECS tasks: both held to the stack.
+		run := iampolicy.Allow("RunStackTasks", []string{"ecs:RunTask"}, s.ARN("ecs", "task-definition/"+n+"-*:*"))
+		run.Condition = iampolicy.Condition{"ArnEquals": {"ecs:cluster": {s.ARN("ecs", "cluster/"+n)}}}
+		pass := iampolicy.Allow("PassStackTaskRoles", []string{"iam:PassRole"}, s.IAM("role/"+n+"-*"))
+		pass.Condition = iampolicy.Condition{"StringEquals": {"iam:PassedToService": {"ecs-tasks.amazonaws.com"}}}
+		statements = append(statements, run, pass)
+	}
 	return iampolicy.New(statements...)
 }

@@ -47,6 +47,9 @@ type Scope struct {
 	AppBucketArn string
 	// Volumes: the stack has EFS volumes (HasVolumes), which its task roles may mount.
 	Volumes bool
+	// ScheduledTasks: the stack has scheduled services (HasRole scheduled), whose Scheduler roles run their
+	// tasks and pass the tasks' roles.
+	ScheduledTasks bool
 }
 
 // Name is the stack's name prefix, "<project>-<stack>".
