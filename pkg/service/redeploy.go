@@ -2,7 +2,6 @@ package service
 
 import (
 	"encoding/json"
-	"fmt"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -23,18 +22,10 @@ func scheduleRedeploys(ctx *pulumi.Context, name string, a Args, account, region
 	if a.Redeploy.Cron == "" {
 		return nil
 	}
-	trust := iampolicy.New(iampolicy.Statement{
-		Effect:    "Allow",
-		Principal: &iampolicy.Principal{Service: []string{"scheduler.amazonaws.com"}},
-		Action:    []string{"sts:AssumeRole"},
-		Condition: iampolicy.Condition{
-			"StringEquals": {"aws:SourceAccount": {account}},
-			// Scheduler sends its schedule *group* as the source ("the aws:SourceArn value must be your
-			// EventBridge Scheduler schedule group ARN", Scheduler User Guide, "Preventing confused deputy"):
-			// a condition on the schedule's own ARN never matches, and every redeploy would fail to assume.
-			"ArnEquals": {"aws:SourceArn": {fmt.Sprintf("arn:aws:scheduler:%s:%s:schedule-group/default", region, account)}},
-		},
-	})
+	// Scheduler sends its schedule *group* as the source ("the aws:SourceArn value must be your EventBridge
+	// Scheduler schedule group ARN", Scheduler User Guide, "Preventing confused deputy"): a condition on the
+	// schedule's own ARN never matches, and every redeploy would fail to assume. schedulerTrust names it.
+	trust := schedulerTrust(account, region)
 	role, err := iam.NewRole(ctx, name+"-redeploy", &iam.RoleArgs{
 		PermissionsBoundary: iampolicy.Boundary(a.PermissionsBoundaryArn),
 		AssumeRolePolicy:    pulumi.String(trust.JSON()),
