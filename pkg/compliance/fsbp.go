@@ -446,7 +446,7 @@ type PlanType struct {
 	Of string
 }
 
-// PlanTypes are every AWS resource type in the program's plans (dev, prod, and the options they leave off).
+// PlanTypes are every AWS resource type in the program's plans (dev, prod, example, and the options they leave off).
 var PlanTypes = []PlanType{
 	{Token: tCertificate, AWS: awsCertificate},
 	{Token: "aws:acm/certificateValidation:CertificateValidation", Of: tCertificate},
@@ -496,6 +496,9 @@ var PlanTypes = []PlanType{
 	{Token: "aws:kms/alias:Alias", AWS: "AWS::KMS::Alias"},
 	{Token: tKey, AWS: awsKey},
 	{Token: tListener, AWS: awsListener},
+	// A listener rule is its own Config type, which FSBPResourceTypes (the controls' required resources)
+	// does not list: no FSBP control evaluates it; the listener's ELB.17/ELB.18 cover the protocol it routes.
+	{Token: "aws:lb/listenerRule:ListenerRule", AWS: "AWS::ElasticLoadBalancingV2::ListenerRule"},
 	{Token: tLoadBalancer, AWS: awsLoadBalancer},
 	{Token: "aws:lb/targetGroup:TargetGroup", AWS: "AWS::ElasticLoadBalancingV2::TargetGroup"},
 	{Token: "aws:lb/trustStore:TrustStore", AWS: "AWS::ElasticLoadBalancingV2::TrustStore"},
@@ -511,6 +514,8 @@ var PlanTypes = []PlanType{
 	{Token: tBucketVersion, Of: tBucket},
 	{Token: "aws:s3/bucketObjectv2:BucketObjectv2", Of: tBucket},
 	{Token: "aws:scheduler/schedule:Schedule", AWS: "AWS::Scheduler::Schedule"},
+	// Cloud Map (Service Connect's namespace): no FSBP control has a ServiceDiscovery resource.
+	{Token: "aws:servicediscovery/httpNamespace:HttpNamespace", AWS: "AWS::ServiceDiscovery::HttpNamespace"},
 	{Token: tSecret, AWS: awsSecret},
 	{Token: "aws:secretsmanager/secretRotation:SecretRotation", Of: tSecret},
 	{Token: "aws:secretsmanager/secretVersion:SecretVersion", Of: tSecret},

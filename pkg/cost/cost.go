@@ -50,12 +50,18 @@ type Assumptions struct {
 	CloudTrailEvents float64
 	// BackupGB is each database's backup storage beyond the free allowance (100% of its storage). Default 0.
 	BackupGB float64
+	// VolumeGB is what each EFS file system stores. Default 1.
+	VolumeGB float64
+	// VolumeReadGB and VolumeWriteGB are what each file system in elastic throughput mode reads and writes
+	// a month. Default 1 each.
+	VolumeReadGB, VolumeWriteGB float64
 }
 
 // DefaultAssumptions are the assumptions the report uses unless told otherwise.
 func DefaultAssumptions() Assumptions {
 	return Assumptions{HoursPerMonth: 730, NatGB: 50, EndpointGB: 1, LCU: 1, LogGB: 1, ImageGB: 1,
-		BucketGB: 1, KMSRequests: 10000, SecretCalls: 10000, OneOffTaskHours: 1, CloudTrailEvents: 100000}
+		BucketGB: 1, KMSRequests: 10000, SecretCalls: 10000, OneOffTaskHours: 1, CloudTrailEvents: 100000,
+		VolumeGB: 1, VolumeReadGB: 1, VolumeWriteGB: 1}
 }
 
 // Line is one priced dimension of one resource.
@@ -154,7 +160,7 @@ var categories = map[string]string{
 	tKey: "keys and secrets", tSecret: "keys and secrets", tParameter: "keys and secrets",
 	tLogGroup: "observability", tAlarm: "observability", tDashboard: "observability", tTrail: "observability",
 	tDetector: "observability", tDetectorFeature: "observability",
-	tRepository: "registry", tBucket: "storage",
+	tRepository: "registry", tBucket: "storage", tFileSystem: "storage",
 }
 
 // Estimate prices a plan in a Region under the assumptions (zero fields take DefaultAssumptions').
@@ -242,6 +248,9 @@ func withDefaults(a Assumptions, region string) Assumptions {
 	set(&a.SecretCalls, d.SecretCalls)
 	set(&a.OneOffTaskHours, d.OneOffTaskHours)
 	set(&a.CloudTrailEvents, d.CloudTrailEvents)
+	set(&a.VolumeGB, d.VolumeGB)
+	set(&a.VolumeReadGB, d.VolumeReadGB)
+	set(&a.VolumeWriteGB, d.VolumeWriteGB)
 	if a.SpotDiscount <= 0 {
 		a.SpotDiscount = 0.70
 		if row, err := Price(region, "fargate.spot-discount"); err == nil {

@@ -30,6 +30,8 @@ const (
 	tDetectorFeature  = "aws:guardduty/detectorFeature:DetectorFeature"
 	tRepository       = "aws:ecr/repository:Repository"
 	tBucket           = "aws:s3/bucketV2:BucketV2"
+	tFileSystem       = "aws:efs/fileSystem:FileSystem"
+	tBackupPolicy     = "aws:efs/backupPolicy:BackupPolicy"
 
 	tTarget          = "aws:appautoscaling/target:Target"
 	tScheduledAction = "aws:appautoscaling/scheduledAction:ScheduledAction"
@@ -66,6 +68,7 @@ var pricers = map[string]pricer{
 	tDetectorFeature:  (*estimator).detectorFeature,
 	tRepository:       (*estimator).repository,
 	tBucket:           (*estimator).bucket,
+	tFileSystem:       (*estimator).fileSystem,
 }
 
 // PricedTypes lists the types the report prices from their inputs, sorted.
@@ -537,6 +540,36 @@ func (e *estimator) repository(r *plan.Resource) ([]Line, error) {
 func (e *estimator) bucket(r *plan.Resource) ([]Line, error) {
 	e.note("S3 requests (the ALB's and CloudTrail's log deliveries) are not estimated")
 	return e.lines(r, spec{item: fmt.Sprintf("GB-months stored, Standard (%g GB)", e.a.BucketGB), key: "s3.standard.gb-month", quantity: e.a.BucketGB})
+}
+
+// fileSystem: EFS Standard storage and, in elastic throughput mode, the GB read and written (bursting
+// throughput is in the storage price; provisioned throughput has no row). Storage is priced as Standard
+// even where a lifecycle policy moves files to Infrequent Access, which only lowers it; AWS Backup's
+// recovery points of a file system whose backup policy is enabled are not estimated.
+// (https://docs.aws.amazon.com/efs/latest/ug/performance.html#throughput-modes)
+func (e *estimator) fileSystem(r *plan.Resource) ([]Line, error) {
+	if r.Str("availabilityZoneName") != "" {
+		return nil, fmt.Errorf("a One Zone file system: the table prices EFS Standard (Regional) only")
+	}
+	if r.In("lifecyclePolicies") != nil {
+		e.note("EFS lifecycle transitions to Infrequent Access (cheaper storage, a charge per GB read) are not estimated: stored GB are priced as Standard")
+	}
+	for _, b := range e.rec.ByType(tBackupPolicy) {
+		if b.Str("fileSystemId") == r.ID && b.Str("backupPolicy.status") == "ENABLED" {
+			e.note("EFS automatic backups (AWS Backup warm storage per GB-month, https://aws.amazon.com/backup/pricing/) are not estimated")
+		}
+	}
+	specs := []spec{{item: fmt.Sprintf("GB-months stored, Standard (%g GB)", e.a.VolumeGB), key: "efs.standard.gb-month", quantity: e.a.VolumeGB}}
+	switch mode := r.Str("throughputMode"); mode {
+	case "elastic":
+		specs = append(specs,
+			spec{item: fmt.Sprintf("GB read, elastic throughput (%g GB a month)", e.a.VolumeReadGB), key: "efs.elastic.read-gb", quantity: e.a.VolumeReadGB},
+			spec{item: fmt.Sprintf("GB written, elastic throughput (%g GB a month)", e.a.VolumeWriteGB), key: "efs.elastic.write-gb", quantity: e.a.VolumeWriteGB})
+	case "", "bursting":
+	default:
+		return nil, fmt.Errorf("EFS %s throughput: the table prices elastic and bursting only", mode)
+	}
+	return e.lines(r, specs...)
 }
 
 func minF(a, b float64) float64 {

@@ -40,6 +40,7 @@ const (
 	srcScheduler   = "https://aws.amazon.com/eventbridge/pricing/"
 	srcEC2         = "https://aws.amazon.com/ec2/pricing/on-demand/"
 	srcEBS         = "https://aws.amazon.com/ebs/pricing/"
+	srcEFS         = "https://aws.amazon.com/efs/pricing/"
 )
 
 // read is the day every row was read.
@@ -180,6 +181,15 @@ var Prices = []Row{
 		recalled + " (t3.nano is 0.0066 in a public per-Region table; t4g is 20% below t3)"},
 	{Virginia, "ebs.gp3.gb-month", 0.08, "GB-month", srcEBS, read, false, recalled},
 	{Sydney, "ebs.gp3.gb-month", 0.096, "GB-month", srcEBS, read, false, recalled},
+
+	// EFS (the volumes model): Standard storage, and elastic throughput billed per GB read and written.
+	// Bursting throughput has no charge of its own (50 KB/s per GB stored is in the storage price).
+	{Virginia, "efs.standard.gb-month", 0.30, "GB-month", srcEFS, read, true, "the AWS page's stored text: Standard storage $0.30/GB-month (its example's Region)"},
+	{Virginia, "efs.elastic.read-gb", 0.03, "GB read (elastic throughput)", srcEFS, read, true, "seen on factualminds.com quoting the AWS page for us-east-1 (June 2026): $0.03/GB read"},
+	{Virginia, "efs.elastic.write-gb", 0.06, "GB written (elastic throughput)", srcEFS, read, true, "seen with the row above: $0.06/GB written"},
+	{Sydney, "efs.standard.gb-month", 0.36, "GB-month", srcEFS, read, false, recalled},
+	{Sydney, "efs.elastic.read-gb", 0.036, "GB read (elastic throughput)", srcEFS, read, false, recalled + " (us-east-1's 0.03 plus Sydney's usual 20%)"},
+	{Sydney, "efs.elastic.write-gb", 0.072, "GB written (elastic throughput)", srcEFS, read, false, recalled + " (us-east-1's 0.06 plus Sydney's usual 20%)"},
 }
 
 // Free lists the resource types that cost nothing themselves, and why; a type neither here nor priced is
@@ -216,6 +226,10 @@ var Free = map[string]string{
 	"aws:lb/targetGroup:TargetGroup":                                                             "billed through its load balancer's LCUs",
 	"aws:lb/listenerRule:ListenerRule":                                                           "billed through its load balancer's LCUs (rule evaluations beyond the first 10 processed free are an LCU dimension, " + srcELB + ")",
 	"aws:servicediscovery/httpNamespace:HttpNamespace":                                           "an HTTP namespace has no hosted zone and no charge of its own (https://aws.amazon.com/cloud-map/pricing/); the instances ECS Service Connect registers in it and discovery calls are Cloud Map charges not estimated here",
+	"aws:efs/mountTarget:MountTarget":                                                            "mount targets cost nothing; what passes through them is the file system's throughput (" + srcEFS + ")",
+	"aws:efs/accessPoint:AccessPoint":                                                            "access points cost nothing (" + srcEFS + ")",
+	"aws:efs/fileSystemPolicy:FileSystemPolicy":                                                  "configuration, no charge",
+	"aws:efs/backupPolicy:BackupPolicy":                                                          "the policy costs nothing; the recovery points it makes are AWS Backup warm storage (https://aws.amazon.com/backup/pricing/), listed under Not estimated by the file system's line",
 	"aws:ecs/cluster:Cluster":                                                                    "ECS costs nothing beyond its tasks (https://aws.amazon.com/ecs/pricing/)",
 	"aws:ecs/clusterCapacityProviders:ClusterCapacityProviders":                                  "ECS costs nothing beyond its tasks",
 	"aws:appautoscaling/target:Target":                                                           "Application Auto Scaling costs nothing; it sets the task count priced on the service",

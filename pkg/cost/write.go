@@ -81,6 +81,8 @@ func (r Report) write(w io.Writer, verbose bool) {
 		a.LogGB, a.ImageGB, a.BucketGB, a.BackupGB)
 	fmt.Fprintf(w, "  requests: %g per KMS key, %g per secret a month; %g task-hours a month per one-off task; %g CloudTrail events a month for GuardDuty\n",
 		a.KMSRequests, a.SecretCalls, a.OneOffTaskHours, a.CloudTrailEvents)
+	fmt.Fprintf(w, "  EFS: %g GB stored per file system; %g GB read and %g GB written a month per elastic-throughput file system\n",
+		a.VolumeGB, a.VolumeReadGB, a.VolumeWriteGB)
 	if len(r.NotEstimated) > 0 {
 		fmt.Fprintln(w, "\nNot estimated:")
 		for _, n := range r.NotEstimated {
