@@ -17,7 +17,7 @@ import (
 )
 
 // The stacks every whole-stack test runs over.
-var stackNames = []string{"dev", "prod"}
+var stackNames = []string{"dev", "prod", "example"}
 
 var (
 	binary string                        // the program, built once

@@ -1,6 +1,7 @@
 package tests
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -143,20 +144,31 @@ func TestTheOnlyListenerIsHTTPSOnATLS13Policy(t *testing.T) {
 }
 
 // TestServicesRollAfterTheDatabasePasswordRotates: RDS rotates its managed password in place and ECS
-// reads secrets only at task start, so both services must be redeployed after each rotation window.
+// reads secrets only at task start, so every ECS service of the plan must be redeployed after each
+// rotation window, by its own schedule <project>-<stack>-redeploy-<service> (other schedules, such as a
+// scheduled task's, are not redeploys and are left out).
 func TestServicesRollAfterTheDatabasePasswordRotates(t *testing.T) {
 	eachStack(t, func(t *testing.T, stack string, p *plan.Recorder) {
 		rotations := need(t, p, "aws:secretsmanager/secretRotation:SecretRotation")
 		assert.Len(t, rotations, 1)
 		assert.Equal(t, "cron(0 14 ? * SUN *)", rotations[0].Str("rotationRules.scheduleExpression"))
 		assert.Equal(t, "1h", rotations[0].Str("rotationRules.duration"))
-		schedules := need(t, p, "aws:scheduler/schedule:Schedule")
-		assert.Len(t, schedules, 2)
-		for _, s := range schedules {
+		prefix := project + "-" + stack + "-"
+		var want, got []string
+		for _, s := range need(t, p, "aws:ecs/service:Service") {
+			require.True(t, strings.HasPrefix(s.Name, prefix), s.URN)
+			want = append(want, prefix+"redeploy-"+strings.TrimPrefix(s.Name, prefix))
+		}
+		for _, s := range need(t, p, "aws:scheduler/schedule:Schedule") {
+			if !strings.HasPrefix(s.Str("name"), prefix+"redeploy-") {
+				continue
+			}
+			got = append(got, s.Str("name"))
 			// Sunday 15:05 UTC: after the 14:00-15:00 window.
 			assert.Equal(t, "cron(5 15 ? * SUN *)", s.Str("scheduleExpression"), s.URN)
 			assert.Equal(t, "UTC", s.Str("scheduleExpressionTimezone"), s.URN)
 		}
+		assert.ElementsMatch(t, want, got, "one redeploy schedule per ECS service")
 	})
 }
 

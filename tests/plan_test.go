@@ -20,6 +20,10 @@ var components = []string{
 	"fargate-platform:observability:Observability",
 }
 
+// The components a stack composes only when its services call for them: volumes when a service mounts an
+// EFS volume (the example stack).
+var optionalComponents = []string{"fargate-platform:volumes:Volumes"}
+
 func TestPlanHoldsEveryComponentWithItsChildren(t *testing.T) {
 	eachStack(t, func(t *testing.T, stack string, p *plan.Recorder) {
 		for _, typ := range components {
@@ -28,10 +32,22 @@ func TestPlanHoldsEveryComponentWithItsChildren(t *testing.T) {
 			assert.Equal(t, "fargate-platform-"+stack, cs[0].Name)
 			assert.NotEmpty(t, p.Children(cs[0].URN), "%s has no children", typ)
 		}
+		for _, typ := range optionalComponents {
+			cs := p.ByType(typ)
+			if len(cs) == 0 {
+				continue
+			}
+			require.Len(t, cs, 1, typ)
+			assert.Equal(t, "fargate-platform-"+stack, cs[0].Name)
+			assert.NotEmpty(t, p.Children(cs[0].URN), "%s has no children", typ)
+		}
+		// The volumes component is there exactly when the plan has a file system.
+		assert.Equal(t, len(p.ByType("aws:efs/fileSystem:FileSystem")) > 0, len(p.ByType("fargate-platform:volumes:Volumes")) == 1)
 		// Nothing floats at the top level but the components and the AWS provider they all use.
+		all := append(append([]string{}, components...), optionalComponents...)
 		for _, r := range p.Resources() {
 			if r.Parent == "" && r.Type != "pulumi:providers:aws" {
-				assert.Contains(t, components, r.Type, "%s is not parented to a component", r.URN)
+				assert.Contains(t, all, r.Type, "%s is not parented to a component", r.URN)
 			}
 		}
 	})

@@ -3,6 +3,7 @@ package tests
 import (
 	"encoding/json"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -198,10 +199,83 @@ func TestArnLike(t *testing.T) {
 }
 
 // TestEgressGoesOnlyWhereEachTierNeeds: the only egress to an address range is HTTPS (AWS APIs, the app's
-// calls); everything else is to another security group on the one port that tier serves.
+// calls); everything else is from one group to another, specific, security group on the one port the
+// plan says that tier serves: the tasks to the database's and the cache's groups on their ports, the ALB
+// to each routed service's groups on its target's container port, a Service Connect client to the
+// serving service's own groups on its alias port, and the tasks to a file system's mount-target group on
+// NFS, 2049 (https://docs.aws.amazon.com/efs/latest/ug/network-access.html). Each expected egress is
+// there exactly once and there is no other.
 func TestEgressGoesOnlyWhereEachTierNeeds(t *testing.T) {
+	type want struct {
+		what     string
+		from, to []string
+		port     float64
+	}
+	sgs := func(r *plan.Resource, input string) []string {
+		var out []string
+		for _, v := range asList(r.In(input)) {
+			out = append(out, v.(string))
+		}
+		require.NotEmpty(t, out, "%s has no %s", r.URN, input)
+		return out
+	}
+	portOr := func(r *plan.Resource, def float64) float64 {
+		if v, ok := r.In("port").(float64); ok {
+			return v
+		}
+		return def // the engine's default port (RDS for PostgreSQL 5432, ElastiCache 6379)
+	}
 	eachStack(t, func(t *testing.T, stack string, p *plan.Recorder) {
-		ports := map[float64]int{}
+		var tasks []string
+		services := need(t, p, "aws:ecs/service:Service")
+		for _, s := range services {
+			tasks = append(tasks, sgs(s, "networkConfiguration.securityGroups")...)
+		}
+		var wants []want
+		for _, db := range need(t, p, "aws:rds/instance:Instance") {
+			wants = append(wants, want{db.URN, tasks, sgs(db, "vpcSecurityGroupIds"), portOr(db, 5432)})
+		}
+		for _, c := range p.ByType("aws:elasticache/replicationGroup:ReplicationGroup") {
+			wants = append(wants, want{c.URN, tasks, sgs(c, "securityGroupIds"), portOr(c, 6379)})
+		}
+		albs := need(t, p, "aws:lb/loadBalancer:LoadBalancer")
+		require.Len(t, albs, 1)
+		targetPorts := map[string]float64{}
+		for _, tg := range need(t, p, "aws:lb/targetGroup:TargetGroup") {
+			targetPorts[tg.ID] = tg.In("port").(float64)
+		}
+		for _, s := range services {
+			own := sgs(s, "networkConfiguration.securityGroups")
+			for _, lb := range asList(s.In("loadBalancers")) {
+				m := lb.(map[string]any)
+				port := m["containerPort"].(float64)
+				assert.Equal(t, targetPorts[m["targetGroupArn"].(string)], port, "%s: its target group's port", s.URN)
+				wants = append(wants, want{s.URN + " from the ALB", sgs(albs[0], "securityGroups"), own, port})
+			}
+			for _, sc := range asList(plan.Lookup(asMap(s.In("serviceConnectConfiguration")), "services")) {
+				for _, alias := range asList(plan.Lookup(sc.(map[string]any), "clientAlias")) {
+					var others []string
+					for _, o := range services {
+						if o != s {
+							others = append(others, sgs(o, "networkConfiguration.securityGroups")...)
+						}
+					}
+					wants = append(wants, want{s.URN + " from its callers", others, own, alias.(map[string]any)["port"].(float64)})
+				}
+			}
+		}
+		for _, fs := range p.ByType("aws:efs/fileSystem:FileSystem") {
+			var mt []string
+			for _, m := range need(t, p, "aws:efs/mountTarget:MountTarget") {
+				if m.Str("fileSystemId") == fs.ID {
+					mt = append(mt, sgs(m, "securityGroups")...)
+				}
+			}
+			require.NotEmpty(t, mt, "%s has no mount target", fs.URN)
+			wants = append(wants, want{fs.URN + " over NFS", tasks, mt, 2049})
+		}
+
+		matched := make([]int, len(wants))
 		for _, r := range need(t, p, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule") {
 			if cidr := r.Str("cidrIpv4"); cidr != "" {
 				assert.Equal(t, "0.0.0.0/0", cidr, r.URN)
@@ -209,12 +283,22 @@ func TestEgressGoesOnlyWhereEachTierNeeds(t *testing.T) {
 				assert.Equal(t, float64(443), r.In("toPort"), r.URN)
 				continue
 			}
-			assert.Regexp(t, `^sg-`, r.Str("referencedSecurityGroupId"), r.URN)
+			to := r.Str("referencedSecurityGroupId")
+			assert.Regexp(t, `^sg-`, to, r.URN)
+			assert.Empty(t, r.Str("cidrIpv6"), r.URN)
 			assert.Equal(t, r.In("fromPort"), r.In("toPort"), r.URN)
-			ports[r.In("fromPort").(float64)]++
+			n := 0
+			for i, w := range wants {
+				if slices.Contains(w.from, r.Str("securityGroupId")) && slices.Contains(w.to, to) && w.port == r.In("fromPort") {
+					matched[i]++
+					n++
+				}
+			}
+			assert.Equal(t, 1, n, "%s (port %v) is the egress of exactly one tier's need", r.URN, r.In("fromPort"))
 		}
-		// tasks -> Postgres, tasks -> Redis, ALB -> nginx: once each.
-		assert.Equal(t, map[float64]int{5432: 1, 6379: 1, 8080: 1}, ports)
+		for i, w := range wants {
+			assert.Equal(t, 1, matched[i], "%s: one egress on %g", w.what, w.port)
+		}
 	})
 }
 
@@ -238,4 +322,16 @@ func TestAStackNotBehindCloudflareOnlyTrustsTheALBsHeader(t *testing.T) {
 		env[e.Name] = e.Value
 	}
 	assert.Equal(t, "X-Forwarded-For", env["REAL_IP_HEADER"])
+}
+
+// asList is an input list, or nil when the input is absent.
+func asList(v any) []any {
+	l, _ := v.([]any)
+	return l
+}
+
+// asMap is an input object, or nil when the input is absent.
+func asMap(v any) map[string]any {
+	m, _ := v.(map[string]any)
+	return m
 }
