@@ -252,7 +252,7 @@ func (im *importer) mapStores(names []string) {
 			}
 		}
 		for _, v := range s.Volumes {
-			im.add(n, "volumes", Dropped, v.Source+":"+v.Target, "the store's data: the managed store keeps it (move it with pg_dump/pg_restore or a Redis snapshot)")
+			im.add(n, "volumes", Dropped, relPath(im.p.WorkingDir, v.Source)+":"+v.Target, "the store's data: the managed store keeps it (move it with pg_dump/pg_restore or a Redis snapshot)")
 		}
 	}
 }

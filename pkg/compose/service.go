@@ -312,7 +312,7 @@ func (im *importer) mapFiles(a *appService, out *ServiceOut) {
 		case v.Type == types.VolumeTypeTmpfs:
 			out.WritablePaths = append(out.WritablePaths, v.Target)
 		case v.Type == "bind" && strings.Contains(v.Source, "docker.sock"):
-			im.add(n, "volumes", NeedsYou, v.Source, "the Docker socket: Fargate has none, and a task must not control its host; use the ECS or AWS APIs instead")
+			im.add(n, "volumes", NeedsYou, relPath(im.p.WorkingDir, v.Source), "the Docker socket: Fargate has none, and a task must not control its host; use the ECS or AWS APIs instead")
 		case v.Type == "bind":
 			rel := relPath(im.p.WorkingDir, v.Source)
 			fi, err := os.Stat(v.Source)
@@ -334,7 +334,7 @@ func (im *importer) mapFiles(a *appService, out *ServiceOut) {
 			im.add(n, "volumes", Changed, "writablePaths "+v.Target, "an anonymous volume: task storage, gone with the task")
 		case v.Type == types.VolumeTypeVolume:
 			if depCache.MatchString(v.Target) {
-				im.add(n, "volumes", Dropped, v.Source+":"+v.Target, "a dependency cache: the image carries its dependencies")
+				im.add(n, "volumes", Dropped, relPath(im.p.WorkingDir, v.Source)+":"+v.Target, "a dependency cache: the image carries its dependencies")
 				continue
 			}
 			im.volume(a, out, label(v.Source), v, "a named volume: an encrypted EFS file system with an access point")
